@@ -1,0 +1,174 @@
+import type { RequestContext } from './context';
+import type { Logger } from './logger';
+import type { SourceWriter } from './writes';
+import type {
+  FacilityAccessRecord,
+  FacilityRecord,
+  SourceHealthRecord,
+  UserFilter,
+  UserPage,
+  UserRecord,
+  UserTypeRecord,
+} from './model';
+
+/**
+ * The connector contract: the only thing the core knows about a vendor. A vendor folder
+ * (src/vendors/<vendor>/) implements it; src/vendors/registry.ts lists the folders.
+ */
+
+export const WRITE_OPERATIONS = [
+  'createUser',
+  'updateUser',
+  'setUserActive',
+  'deleteUser',
+  'assignUserType',
+  'removeUserType',
+  'grantFacilityAccess',
+  'updateFacilityAccess',
+  'revokeFacilityAccess',
+] as const;
+export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
+
+export type WriteCapability =
+  | { supported: true; /** The vendor verbs used, for the capability matrix, e.g. "PUT /userods/{UserNum}". */ verbs: string }
+  | { supported: false; /** What to do instead, shown to the caller, e.g. "Deactivate the user with setUserActive(active: false)." */ alternative: string };
+
+export interface Capabilities {
+  /** The vendor has a catalog of user types (`userTypes(source:)` can answer). */
+  userTypeCatalog: boolean;
+  /** The vendor has a catalog of facilities (`facilities(source:)` can answer). */
+  facilityCatalog: boolean;
+  /** A user can hold several user types at once. */
+  multipleUserTypes: boolean;
+  /** A user can be granted several facilities at once. */
+  multipleFacilities: boolean;
+  /** UserFilter fields this vendor evaluates itself (others are applied in the gateway). */
+  pushdownFilters: Array<keyof UserFilter>;
+  writes: Record<WriteOperation, WriteCapability>;
+}
+
+/** What the core asks of a source within one request. Implementations batch and cache with DataLoader. */
+export interface SourceReader {
+  /**
+   * One page of users matching `filter`, at most `first`, starting after the vendor position `after`
+   * (a string this reader produced earlier, or null for the start). `include` says which relations
+   * the query will ask for next, so catalogs can be fetched in parallel with the first list page.
+   */
+  listUsers(args: {
+    filter: UserFilter;
+    after: string | null;
+    first: number;
+    include: { userTypes: boolean; facilityAccess: boolean };
+  }): Promise<UserPage>;
+  /** null when the vendor has no such user. */
+  user(nativeId: string): Promise<UserRecord | null>;
+  userTypesOf(user: UserRecord): Promise<UserTypeRecord[]>;
+  facilityAccessOf(user: UserRecord): Promise<FacilityAccessRecord[]>;
+  /** Throws SourceError UNSUPPORTED_BY_VENDOR when `capabilities.userTypeCatalog` is false. */
+  userTypes(): Promise<UserTypeRecord[]>;
+  /** Throws SourceError UNSUPPORTED_BY_VENDOR when `capabilities.facilityCatalog` is false. */
+  facilities(): Promise<FacilityRecord[]>;
+  /** For node(id): one catalog entry, null when unknown. */
+  userType(nativeId: string): Promise<UserTypeRecord | null>;
+  facility(nativeId: string): Promise<FacilityRecord | null>;
+}
+
+export interface Connector {
+  readonly sourceId: string;
+  readonly vendor: string;
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** A fresh reader with its own DataLoaders; the core calls this once per request per source. */
+  reader(ctx: RequestContext): SourceReader;
+  /**
+   * The writer for one request. It shares `reader`'s loaders so that it can clear or prime them
+   * after a write (read-after-write in the same request); later requests get fresh loaders anyway.
+   */
+  writer(ctx: RequestContext, reader: SourceReader): SourceWriter;
+  /** A cheap authenticated call; never throws. */
+  health(ctx: RequestContext): Promise<SourceHealthRecord>;
+  /** Closes pools and timers. */
+  close(): Promise<void>;
+}
+
+/** Timeouts and limits of one source, all optional in config (defaults in src/http/vendor-http.ts). */
+export interface SourceHttpSettings {
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Upper bound for one upstream call, also capped by the GraphQL request's deadline. */
+  requestTimeoutMs?: number;
+  /** Keep-alive connections in the source's undici Pool. */
+  connections?: number;
+  /** Parallel per-user calls, for vendors without batch endpoints. */
+  maxConcurrency?: number;
+  /** Client-side spacing between request starts (0 = none). */
+  minIntervalMs?: number;
+}
+
+/** One `sources[]` entry of the config file, after validation. `auth` is validated by the vendor's schema. */
+export interface SourceConfig<Auth = Record<string, unknown>> {
+  id: string;
+  vendor: string;
+  name: string;
+  baseUrl: string;
+  auth: Auth;
+  http: SourceHttpSettings;
+  /** Vendor-specific options, validated by the vendor's own schema (e.g. PresentationServices organization). */
+  options: Record<string, unknown>;
+}
+
+export interface ConnectorDeps {
+  logger: Logger;
+}
+
+/** A simulator started by the CLI or a test. */
+export interface StartedSimulator {
+  vendor: string;
+  /** Origin of the simulator, e.g. http://127.0.0.1:7101 — test controls live under `${origin}/__sim/`. */
+  origin: string;
+  /** The `baseUrl` a gateway source uses (may include a path prefix such as /api/v1). */
+  baseUrl: string;
+  /** The `auth` block of a gateway source config, with generated credentials (inline PEM for CorEMR). */
+  auth: Record<string, unknown>;
+  /** Extra source options a gateway config needs for this simulator (may be empty). */
+  options: Record<string, unknown>;
+  /** Settings suited to the simulator (e.g. no client-side spacing when the simulator does not throttle). */
+  http: SourceHttpSettings;
+  /**
+   * Secrets that `--write-config` stores in files rather than inline: auth key to set → file content,
+   * and the inline auth key it replaces. CorEMR: { privateKeyFile: { content: PEM, replaces: 'privateKey' } }.
+   */
+  secretFiles?: Record<string, { content: string; replaces: string }>;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Number of seeded users. Default a few hundred. */
+  users?: number;
+  /** PRNG seed for deterministic data. Default 1. */
+  seed?: number;
+  /** Fixed latency added to every vendor route, in ms. Default 0. */
+  latencyMs?: number;
+}
+
+/** A vendor folder's entry in src/vendors/registry.ts. */
+export interface VendorModule {
+  /** The `vendor:` value in config, e.g. "coremr". */
+  vendor: string;
+  /** Human name, e.g. "CorEMR". */
+  displayName: string;
+  /** Port the CLI uses for `simulate` and `demo` (DESIGN.md §6: 7101…7105). */
+  defaultSimPort: number;
+  /**
+   * Validates and normalises the `auth` and `options` blocks of a source; returns one message per
+   * problem (naming the key, never echoing a secret value). May read files (privateKeyFile).
+   */
+  parseSourceConfig(raw: { auth: unknown; options: unknown }, configDir: string):
+    | { ok: true; auth: Record<string, unknown>; options: Record<string, unknown> }
+    | { ok: false; problems: string[] };
+  createConnector(config: SourceConfig, deps: ConnectorDeps): Connector;
+  startSimulator(options: SimulatorOptions): Promise<StartedSimulator>;
+}

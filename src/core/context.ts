@@ -1,0 +1,21 @@
+/**
+ * What lives for one GraphQL request. Built by the gateway per HTTP request; connectors receive it
+ * so that every upstream call honours the same deadline and is cancelled when the client goes away.
+ */
+export interface RequestContext {
+  /** Random id echoed in masked errors and logs, so an operator can correlate them. */
+  requestId: string;
+  /** Absolute deadline (epoch ms) for all upstream work of this request. */
+  deadlineAt: number;
+  /** Aborted when the deadline passes or the client disconnects. */
+  signal: AbortSignal;
+}
+
+/** A context for work outside a GraphQL request (health checks, CLI, tests). */
+export function backgroundContext(timeoutMs = 10_000): RequestContext {
+  return {
+    requestId: 'background',
+    deadlineAt: Date.now() + timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The unified domain model the core works with. These are plain records, not GraphQL classes:
+ * connectors produce them (through their pure mappers) and the schema layer exposes them.
+ * Secrets (passwords, tokens, PINs) and SSNs never enter these records.
+ */
+
+export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'LOCKED', 'PENDING_ACTIVATION'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export interface UserIdentifiers {
+  npi: string | null;
+  dea: string | null;
+  employeeNumber: string | null;
+  providerNumber: string | null;
+  externalId: string | null;
+  healthcarePartyId: string | null;
+}
+
+export const EMPTY_IDENTIFIERS: UserIdentifiers = Object.freeze({
+  npi: null,
+  dea: null,
+  employeeNumber: null,
+  providerNumber: null,
+  externalId: null,
+  healthcarePartyId: null,
+});
+
+export interface UserRecord {
+  sourceId: string;
+  /** The vendor's own key: CorEMR username, Open Dental UserNum, PainChek uuid, iCure id, PS userId. */
+  nativeId: string;
+  username: string | null;
+  displayName: string;
+  firstName: string | null;
+  middleInitial: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  status: UserStatus;
+  /** The vendor's enable flag: false when deactivated (CorEMR active=false, OD IsHidden, PainChek is_active=false, iCure DISABLED, PS SUSPENDED). */
+  active: boolean;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  lastLoginAt: Date | null;
+  identifiers: UserIdentifiers;
+  /** True when the user reaches every facility; null where the vendor does not say. */
+  allFacilities: boolean | null;
+  /**
+   * Keys the vendor's loaders need to resolve relations without reading the user again
+   * (Open Dental userGroupNums and ClinicNum, PainChek role and institution, ...). Never exposed.
+   */
+  refs: UserRefs;
+}
+
+export interface UserRefs {
+  userTypeIds?: string[];
+  facilities?: Array<{ facilityId: string; primary: boolean }>;
+}
+
+export interface UserTypeRecord {
+  sourceId: string;
+  nativeId: string;
+  name: string;
+  description: string | null;
+}
+
+export interface FacilityRecord {
+  sourceId: string;
+  nativeId: string;
+  code: string;
+  name: string | null;
+}
+
+export interface FacilityAccessRecord {
+  facility: FacilityRecord;
+  primary: boolean;
+}
+
+/**
+ * Filters on `users`. Semantics are fixed here so that a filter pushed down to a vendor and one
+ * applied in the gateway give the same result (see filter.ts):
+ * - email, username: case-insensitive exact match
+ * - firstName, lastName: case-insensitive prefix ("starts with")
+ * - externalId: exact, case-sensitive (PainChek compares it as an exact string)
+ * - active, status: exact
+ */
+export interface UserFilter {
+  active?: boolean | null;
+  status?: UserStatus | null;
+  email?: string | null;
+  username?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  externalId?: string | null;
+}
+
+export interface UserPage {
+  users: UserRecord[];
+  /** The vendor position after the last returned user, or null when the source is exhausted. Opaque to the core. */
+  next: string | null;
+}
+
+export type SourceHealthStatus = 'UP' | 'DOWN';
+export interface SourceHealthRecord {
+  status: SourceHealthStatus;
+  latencyMs: number | null;
+  checkedAt: Date;
+  errorCode: string | null;
+}
