@@ -4,6 +4,11 @@
  * Secrets (passwords, tokens, PINs) and SSNs never enter these records.
  */
 
+/**
+ * Precedence when a vendor says several things at once: INACTIVE (deactivated) wins over LOCKED and
+ * PENDING_ACTIVATION, so `active === (status !== 'INACTIVE')` holds for every user of every vendor
+ * and the filters `active: false` and `status: INACTIVE` select the same users.
+ */
 export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'LOCKED', 'PENDING_ACTIVATION'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 

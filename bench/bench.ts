@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: simulators (fixed latency) and the gateway run as separate processes, exactly
+ * as `staffgraph simulate` and `staffgraph serve` run them; this process is only the client.
+ * Prints, per canonical query: upstream requests made vs the API minimum, duplicates, p50/p95
+ * latency, the critical-path lower bound, requests/s at 16 concurrent clients, gateway CPU per
+ * query and the gateway's peak RSS. Nothing here asserts on time: it reports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { SimControl } from '../src/sim/control';
+import type { LoggedRequest } from '../src/sim/types';
+import { MINIMUMS } from './minimums';
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
+const USERS = Number(process.env.BENCH_USERS ?? 120);
+const FIRST = 100;
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const CONCURRENCY = 16;
+const THROUGHPUT_QUERIES = Number(process.env.BENCH_THROUGHPUT_QUERIES ?? 160);
+const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
+
+const children: ChildProcess[] = [];
+
+function start(args: string[], marker: RegExp): Promise<{ child: ChildProcess; out: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (marker.test(out)) resolve({ child, out });
+    });
+    child.stderr!.resume();
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+function procStat(pid: number): { cpuMs: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuMs: (ticks * 1000) / CLK_TCK, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
+  const file = join(dir, 'sg.yaml');
+  await start(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
+  const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string; baseUrl: string }> };
+  const gw = await start(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
+  const url = /serving \d+ source\(s\) at (\S+)/.exec(gw.out)![1]!;
+  const gwPid = gw.child.pid!;
+  const controls = config.sources.map((s) => ({ ...s, control: new SimControl(new URL(s.baseUrl).origin) }));
+
+  const gql = async (query: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { errors?: unknown[] };
+    if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  };
+  const canonical = (sources: string[] | null, first: number) =>
+    `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}) { edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
+
+  // Catalog sizes the API minimum depends on (PainChek sites), read from the simulator directly.
+  const siteInfo = { sites: 0, sitePages: 0 };
+  const pc = controls.find((c) => c.vendor === 'painchek');
+  if (pc) {
+    await pc.control.clearRequests();
+    await gql(`{ facilities(source: "${pc.id}") { id } }`);
+    const reqs = await pc.control.requests();
+    siteInfo.sitePages = reqs.filter((r) => r.path.endsWith('/api/sites/')).length;
+    siteInfo.sites = ((await gqlData(url, `{ facilities(source: "${pc.id}") { id } }`)) as { facilities: unknown[] }).facilities.length;
+  }
+
+  const cases = [
+    ...controls.map((c) => ({ name: c.id, query: canonical([c.id], FIRST), vendors: [c] , n: FIRST})),
+    { name: 'all sources', query: canonical(null, Math.min(500, USERS * controls.length)), vendors: controls, n: -1 },
+  ];
+
+  console.log(`\nstaffgraph bench — ${USERS} users per simulator, ${LATENCY_MS} ms simulated latency per vendor call, ${SAMPLES} samples, ${CONCURRENCY} concurrent clients\n`);
+  console.log('query            upstream  API-min  dupes   p50 ms   p95 ms  crit-path ms   req/s@16   CPU ms/q  notes');
+  for (const c of cases) {
+    await gql(c.query); // warm: tokens, keep-alive connections, JIT
+    await Promise.all(controls.map((x) => x.control.clearRequests()));
+    await gql(c.query);
+    const logs: LoggedRequest[] = (await Promise.all(c.vendors.map((v) => v.control.requests()))).flat();
+    const keys = logs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query as Record<string, string>).toString()}`);
+    const dupes = keys.length - new Set(keys).size;
+    let minReq = 0;
+    let chain = 0;
+    const notes: string[] = [];
+    if (c.n > 0) {
+      const fn = MINIMUMS[c.vendors[0]!.vendor];
+      const m = fn?.(Math.min(c.n, USERS), siteInfo);
+      minReq = m?.requests ?? NaN;
+      chain = m?.chain ?? NaN;
+      if (m) notes.push(m.why);
+    } else {
+      // Across sources the gateway walks sources in order, so chains add up.
+      let left = Math.min(500, USERS * controls.length);
+      for (const v of controls) {
+        const n = Math.min(left, USERS);
+        left -= n;
+        if (n <= 0) break;
+        const m = MINIMUMS[v.vendor]?.(n, siteInfo);
+        minReq += m?.requests ?? NaN;
+        chain += m?.chain ?? NaN;
+      }
+      notes.push('sources walked in order');
+    }
+
+    const lat: number[] = [];
+    const before = procStat(gwPid);
+    for (let i = 0; i < SAMPLES; i++) {
+      const t0 = performance.now();
+      await gql(c.query);
+      lat.push(performance.now() - t0);
+    }
+    const seqCpu = procStat(gwPid).cpuMs - before.cpuMs;
+    lat.sort((a, b) => a - b);
+
+    let issued = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (issued < THROUGHPUT_QUERIES) {
+          issued++;
+          await gql(c.query);
+        }
+      }),
+    );
+    const rps = THROUGHPUT_QUERIES / ((performance.now() - t0) / 1000);
+    console.log(
+      [
+        c.name.padEnd(16),
+        String(logs.length).padStart(8),
+        String(minReq).padStart(8),
+        String(dupes).padStart(6),
+        percentile(lat, 50).toFixed(1).padStart(8),
+        percentile(lat, 95).toFixed(1).padStart(8),
+        String(chain * LATENCY_MS).padStart(13),
+        rps.toFixed(1).padStart(10),
+        (seqCpu / SAMPLES).toFixed(1).padStart(10),
+        ' ' + notes.join('; '),
+      ].join(' '),
+    );
+  }
+  console.log(`\ngateway peak RSS: ${procStat(gwPid).peakRssMb.toFixed(1)} MB`);
+  console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time).');
+}
+
+async function gqlData(url: string, query: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return ((await res.json()) as { data: unknown }).data;
+}
+
+main()
+  .catch((err) => {
+    console.error('bench failed:', err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  })
+  .finally(() => children.forEach((c) => c.kill('SIGTERM')));

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import type { SourceConfig, VendorModule } from '../core/connector';
+import type { LogLevel } from '../core/logger';
+
+/**
+ * The gateway config file (DESIGN.md §6, contract). `${ENV_VAR}` is substituted in every string
+ * value; secrets may come from files (the vendor's auth schema decides, e.g. privateKeyFile).
+ * Invalid config stops start-up with one clear line per problem — never echoing a secret value.
+ */
+export interface GatewayConfig {
+  server: {
+    port: number;
+    host: string;
+    /** Deadline for all upstream work of one GraphQL request. Defaults to 20_000 (twenty seconds). */
+    requestTimeoutMs: number;
+    logLevel: LogLevel;
+  };
+  sources: SourceConfig[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const httpSchema = z
+  .object({
+    connectTimeoutMs: z.number().int().positive(),
+    headersTimeoutMs: z.number().int().positive(),
+    bodyTimeoutMs: z.number().int().positive(),
+    requestTimeoutMs: z.number().int().positive(),
+    connections: z.number().int().positive(),
+    maxConcurrency: z.number().int().positive(),
+    minIntervalMs: z.number().int().nonnegative(),
+  })
+  .partial()
+  .strict();
+
+const sourceSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1–63 lower-case letters, digits, "-" or "_"'),
+    vendor: z.string(),
+    name: z.string().min(1).optional(),
+    baseUrl: z.string().refine((s) => /^https?:\/\/[^/]/.test(s) && URL.canParse(s), 'must be an http(s) URL'),
+    auth: z.unknown(),
+    http: httpSchema.optional(),
+    options: z.unknown().optional(),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().default('127.0.0.1'),
+    requestTimeoutMs: z.number().int().positive().default(20_000),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .strict();
+
+const topSchema = z
+  .object({
+    server: z.unknown().optional(),
+    sources: z.array(z.unknown()).min(1, 'at least one source is required'),
+  })
+  .strict();
+
+export function loadConfigFile(file: string, vendors: readonly VendorModule[], env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError([`${file}: cannot be read`]);
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (e) {
+    const line = (e as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    throw new ConfigError([`${file}: not valid YAML${line ? ` (line ${line})` : ''}`]);
+  }
+  return parseConfig(raw, vendors, dirname(resolve(file)), env);
+}
+
+export function parseConfig(raw: unknown, vendors: readonly VendorModule[], configDir: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const substituted = substituteEnv(raw, env, '', problems);
+  // Every part is checked even when another part is wrong, so one run lists every problem.
+  const top = topSchema.safeParse(substituted ?? {});
+  if (!top.success) {
+    throw new ConfigError([...problems, ...top.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`)]);
+  }
+  const server = serverSchema.safeParse(top.data.server ?? {});
+  if (!server.success) problems.push(...server.error.issues.map((i) => `server.${pathText(i.path)}: ${i.message}`));
+  const sources: SourceConfig[] = [];
+  const seen = new Set<string>();
+  top.data.sources.forEach((entry, index) => {
+    const at = `sources[${index}]`;
+    const parsed = sourceSchema.safeParse(entry);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) problems.push(`${at}${i.path.length ? '.' + pathText(i.path) : ''}: ${i.message}`);
+      return;
+    }
+    const s = parsed.data;
+    if (seen.has(s.id)) problems.push(`${at}.id: "${s.id}" is used by another source`);
+    seen.add(s.id);
+    const vendor = vendors.find((v) => v.vendor === s.vendor);
+    if (!vendor) {
+      problems.push(`${at}.vendor: unknown vendor "${s.vendor}" (known: ${vendors.map((v) => v.vendor).join(', ')})`);
+      return;
+    }
+    const vendorParsed = vendor.parseSourceConfig({ auth: s.auth, options: s.options ?? {} }, configDir);
+    if (!vendorParsed.ok) {
+      for (const p of vendorParsed.problems) problems.push(`${at} (${s.id}): ${p}`);
+      return;
+    }
+    sources.push({
+      id: s.id,
+      vendor: s.vendor,
+      name: s.name ?? s.id,
+      baseUrl: s.baseUrl,
+      auth: vendorParsed.auth,
+      http: s.http ?? {},
+      options: vendorParsed.options,
+    });
+  });
+  if (problems.length || !server.success) throw new ConfigError(problems);
+  return { server: server.data, sources };
+}
+
+/** Replaces ${NAME} in every string; a missing variable is a problem naming the key, not the value. */
+function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, at: string, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined) {
+        problems.push(`${at || '(root)'}: environment variable ${name} is not set`);
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, `${at}[${i}]`, problems));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, at ? `${at}.${k}` : k, problems)]));
+  }
+  return value;
+}
+
+function pathText(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || '(root)';
+}

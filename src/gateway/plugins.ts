@@ -1,0 +1,45 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError } from 'graphql';
+import { isSourceError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { GatewayContext } from './context';
+
+/**
+ * Request-level behaviour that needs the per-request context:
+ *  - partial results: each source that failed inside `users` adds one top-level error with
+ *    extensions.code and extensions.source, next to the data of the sources that answered;
+ *  - masked errors get the request id, which is also the `x-request-id` response header, and are
+ *    logged with it (error class and stack frames only — never the message, which may hold input);
+ *  - upstream work still running when the response leaves is cancelled.
+ */
+export function gatewayPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (isSourceError(original) || (e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR' && !e.originalError)) continue;
+            if (original instanceof GraphQLError && original.extensions?.code === 'BAD_USER_INPUT') continue;
+            const err = original instanceof Error ? original : new Error('non-error thrown');
+            logger.error('internal_error', { requestId: contextValue.request.requestId, error: err.name, stack: (err.stack ?? '').split('\n').slice(1, 6).join(' | ') });
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          const requestId = contextValue.request.requestId;
+          response.http.headers.set('x-request-id', requestId);
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          // Failure messages are SourceError messages: generic by construction (see core/errors.ts).
+          const withSource = contextValue.failures.map((f) => ({ message: f.message, path: [...f.path], extensions: { code: f.code, source: f.sourceId } }));
+          const errors = [...(result.errors ?? []), ...withSource].map((e) =>
+            e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId } } : e,
+          );
+          if (errors.length) result.errors = errors;
+          contextValue.dispose();
+        },
+      };
+    },
+  };
+}

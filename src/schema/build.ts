@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { registerVendors } from './enums';
+import { QueryResolver } from './query.resolver';
+import { MutationResolver } from './mutation.resolver';
+import { FacilityRelationsResolver, SourceResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
+
+/**
+ * Builds the executable schema. Validation: class-validator rules on input and args classes run
+ * before any resolver, and rejected values are never echoed (target/value off).
+ */
+export async function buildGatewaySchema(vendorNames: readonly string[]): Promise<GraphQLSchema> {
+  registerVendors(vendorNames);
+  return buildSchema({
+    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver],
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+}
+
+/** The SDL checked in as schema/schema.graphql (sorted, so the file only changes when the schema does). */
+export function schemaSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,87 @@
+import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { decodeId } from '../core/ids';
+import type { UserFilter as FilterRecord } from '../core/model';
+import type { GatewayContext } from '../gateway/context';
+import { walkUsers } from '../gateway/users-walk';
+import { Node } from './node.interface';
+import { User } from './user.type';
+import { Facility, UserType } from './catalog.type';
+import { Source } from './source.type';
+import { UserConnection } from './user-connection.type';
+import { UsersArgs } from './users.args';
+import { presentFacility, presentSource, presentUser, presentUserType } from './present';
+import { selects } from './selection';
+
+/** The read entry points. Thin: each asks the request's readers and presents the records. */
+@Resolver()
+export class QueryResolver {
+  @Query(() => Node, { nullable: true, description: 'Any User, UserType or Facility by global id.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    const { type, sourceId, nativeId } = decodeId(id);
+    if (!ctx.sources.get(sourceId)) return null;
+    const reader = ctx.reader(sourceId);
+    if (type === 'User') return nullable(await reader.user(nativeId), presentUser);
+    if (type === 'UserType') return nullable(await reader.userType(nativeId), presentUserType);
+    return nullable(await reader.facility(nativeId), presentFacility);
+  }
+
+  @Query(() => User, { nullable: true, description: 'One user by global id; null when the source has no such user.' })
+  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    const { sourceId, nativeId } = decodeId(id, 'id', 'User');
+    if (!ctx.sources.get(sourceId)) return null;
+    return nullable(await ctx.reader(sourceId).user(nativeId), presentUser);
+  }
+
+  @Query(() => UserConnection, { description: 'Users across sources in configured order. A failing source is listed in sourceErrors; the others still answer.' })
+  async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    const result = await walkUsers(ctx, {
+      filter: toFilterRecord(args.filter),
+      sources: args.sources ?? null,
+      first: args.first,
+      after: args.after ?? null,
+      include: { userTypes: selects(info, 'userTypes'), facilityAccess: selects(info, 'facilityAccess') },
+    });
+    const edges = result.edges.map((e) => ({ cursor: e.cursor, node: presentUser(e.node) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
+      sourceErrors: result.sourceErrors,
+    };
+  }
+
+  @Query(() => [Source])
+  sources(@Ctx() ctx: GatewayContext) {
+    return ctx.sources.connectors.map(presentSource);
+  }
+
+  @Query(() => [UserType], { description: "A source's user-type catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
+  async userTypes(@Arg('source', () => ID) source: string, @Ctx() ctx: GatewayContext) {
+    ctx.connector(source);
+    return (await ctx.reader(source).userTypes()).map(presentUserType);
+  }
+
+  @Query(() => [Facility], { description: "A source's facility catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
+  async facilities(@Arg('source', () => ID) source: string, @Ctx() ctx: GatewayContext) {
+    ctx.connector(source);
+    return (await ctx.reader(source).facilities()).map(presentFacility);
+  }
+}
+
+function nullable<T, R>(value: T | null, present: (v: T) => R): R | null {
+  return value === null ? null : present(value);
+}
+
+function toFilterRecord(f: UsersArgs['filter']): FilterRecord {
+  if (!f) return {};
+  return {
+    active: f.active ?? null,
+    status: (f.status as FilterRecord['status']) ?? null,
+    email: f.email ?? null,
+    username: f.username ?? null,
+    firstName: f.firstName ?? null,
+    lastName: f.lastName ?? null,
+    externalId: f.externalId ?? null,
+  };
+}

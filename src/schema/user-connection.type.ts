@@ -1,0 +1,40 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from './user.type';
+
+@ObjectType()
+export class UserEdge {
+  @Field(() => String, { description: 'Opaque; pass as `after` to continue after this user.' })
+  cursor!: string;
+  @Field(() => User)
+  node!: User;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A source whose users are missing from this page.' })
+export class SourceFailure {
+  @Field(() => ID)
+  source!: string;
+  @Field(() => String, { description: 'The error code (SOURCE_UNAVAILABLE, SOURCE_TIMEOUT, …).' })
+  code!: string;
+  @Field(() => String)
+  message!: string;
+}
+
+@ObjectType({ description: 'Users across sources, walked in configured order.' })
+export class UserConnection {
+  @Field(() => [UserEdge])
+  edges!: UserEdge[];
+  @Field(() => [User], { description: 'The edge nodes, for clients that do not need cursors.' })
+  nodes!: User[];
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+  @Field(() => [SourceFailure], { description: 'Sources that failed; their users are missing and an error with extensions.source is in `errors`.' })
+  sourceErrors!: SourceFailure[];
+}

@@ -1,0 +1,57 @@
+import { Field, ObjectType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Node } from './node.interface';
+import { UserStatus } from './enums';
+
+@ObjectType({ description: "Identifiers a vendor keeps for a clinician. SSNs are never exposed." })
+export class UserIdentifiers {
+  @Field(() => String, { nullable: true, description: 'National Provider Identifier (CorEMR npi_number).' })
+  npi!: string | null;
+  @Field(() => String, { nullable: true, description: 'DEA registration number (CorEMR dea_number).' })
+  dea!: string | null;
+  @Field(() => String, { nullable: true, description: 'CorEMR employee_number, Open Dental EmployeeNum.' })
+  employeeNumber!: string | null;
+  @Field(() => String, { nullable: true, description: 'Open Dental ProviderNum.' })
+  providerNumber!: string | null;
+  @Field(() => String, { nullable: true, description: 'PainChek external_id.' })
+  externalId!: string | null;
+  @Field(() => String, { nullable: true, description: 'iCure healthcarePartyId.' })
+  healthcarePartyId!: string | null;
+}
+
+/** A user account in one source. `id`, `source`, `userTypes` and `facilityAccess` are resolved in user.resolver.ts. */
+@ObjectType({ implements: Node, description: 'A user account in one source.' })
+export class User extends Node {
+  @Field(() => String, { description: "The vendor's own key (CorEMR username, Open Dental UserNum, PainChek uuid, iCure id, PresentationServices userId)." })
+  nativeId!: string;
+  @Field(() => String, { nullable: true })
+  username!: string | null;
+  @Field(() => String)
+  displayName!: string;
+  @Field(() => String, { nullable: true })
+  firstName!: string | null;
+  @Field(() => String, { nullable: true })
+  middleInitial!: string | null;
+  @Field(() => String, { nullable: true })
+  lastName!: string | null;
+  @Field(() => String, { nullable: true })
+  email!: string | null;
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+  @Field(() => String, { nullable: true, description: 'CorEMR title / PainChek position.' })
+  title!: string | null;
+  @Field(() => UserStatus)
+  status!: string;
+  @Field(() => Boolean, { description: "The vendor's enable flag; false once deactivated." })
+  active!: boolean;
+  @Field(() => DateTimeResolver, { nullable: true })
+  createdAt!: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true })
+  updatedAt!: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true })
+  lastLoginAt!: Date | null;
+  @Field(() => UserIdentifiers)
+  identifiers!: UserIdentifiers;
+  @Field(() => Boolean, { nullable: true, description: 'True when the user reaches every facility; null where the vendor does not say.' })
+  allFacilities!: boolean | null;
+}

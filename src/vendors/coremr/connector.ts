@@ -1,0 +1,81 @@
+import { Semaphore } from '../../core/concurrency';
+import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
+import type { RequestContext } from '../../core/context';
+import { SourceError } from '../../core/errors';
+import type { SourceHealthRecord } from '../../core/model';
+import type { SourceWriter } from '../../core/writes';
+import { VendorHttp } from '../../http/vendor-http';
+import { CoremrClient, ROUTES } from './client';
+import { resolveAuth } from './config';
+import { CoremrReader } from './loaders';
+import { CoremrWriter } from './writer';
+
+export const CAPABILITIES: Capabilities = {
+  // CorEMR documents no route listing usertypes or facilities (NOTES.md §0.5).
+  userTypeCatalog: false,
+  facilityCatalog: false,
+  multipleUserTypes: true,
+  multipleFacilities: true,
+  pushdownFilters: ['active', 'firstName', 'lastName', 'email'],
+  writes: {
+    createUser: { supported: true, verbs: `POST ${ROUTES.users} (+ POST ${ROUTES.types}, POST ${ROUTES.facilities})` },
+    updateUser: { supported: true, verbs: `GET + PUT ${ROUTES.user} (full record)` },
+    setUserActive: { supported: true, verbs: `GET + PUT ${ROUTES.user} (active)` },
+    deleteUser: { supported: true, verbs: `DELETE ${ROUTES.user}` },
+    assignUserType: { supported: true, verbs: `POST ${ROUTES.types}` },
+    removeUserType: { supported: true, verbs: `DELETE ${ROUTES.type}` },
+    grantFacilityAccess: { supported: true, verbs: `POST ${ROUTES.facilities}` },
+    updateFacilityAccess: { supported: true, verbs: `PUT ${ROUTES.facility} (primary)` },
+    revokeFacilityAccess: { supported: true, verbs: `DELETE ${ROUTES.facility}` },
+  },
+};
+
+/** A lastname no user has: the health check's list comes back empty, proving the signature without a large body. */
+const HEALTH_PROBE_LNAME = 'zz-staffgraph-health-probe';
+
+/**
+ * One CorEMR source. Created once at start: the VendorHttp (undici Pool), the client with its
+ * precomputed GET/DELETE signature, and the Semaphore that caps parallel per-user calls at
+ * http.maxConcurrency (default 8). Readers and writers are per request.
+ */
+export class CoremrConnector implements Connector {
+  readonly vendor = 'coremr';
+  readonly capabilities = CAPABILITIES;
+  readonly sourceId: string;
+  readonly name: string;
+  readonly client: CoremrClient;
+  readonly http: VendorHttp;
+  private readonly semaphore: Semaphore;
+
+  constructor(config: SourceConfig, deps: ConnectorDeps) {
+    this.sourceId = config.id;
+    this.name = config.name;
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.client = new CoremrClient(this.http, resolveAuth(config.auth), config.id);
+    this.semaphore = new Semaphore(this.http.maxConcurrency);
+  }
+
+  reader(ctx: RequestContext): CoremrReader {
+    return new CoremrReader(this.sourceId, this.client, this.semaphore, ctx);
+  }
+
+  writer(ctx: RequestContext, reader: SourceReader): SourceWriter {
+    return new CoremrWriter(this.sourceId, this.client, ctx, reader instanceof CoremrReader ? reader : null);
+  }
+
+  /** GET /ws/users/?lname=<no such name>: one signed call with an empty answer. Never throws. */
+  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    const started = Date.now();
+    try {
+      await this.client.listUsers({ lname: HEALTH_PROBE_LNAME }, { ctx });
+      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
+    } catch (err) {
+      const errorCode = err instanceof SourceError ? err.code : 'INTERNAL_SERVER_ERROR';
+      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

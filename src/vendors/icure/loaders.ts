@@ -1,0 +1,156 @@
+import DataLoader from 'dataloader';
+import type { SourceReader } from '../../core/connector';
+import type { RequestContext } from '../../core/context';
+import { SourceError } from '../../core/errors';
+import { matchesFilter } from '../../core/filter';
+import type { Semaphore } from '../../core/concurrency';
+import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
+import type { IcureClient } from './client';
+import { decodeCursor, encodeCursor, keyAsString, type KeysetPosition } from './cursor';
+import { isDeleted, toUserRecord, toUserTypeRecord } from './mapper';
+import type { UserDto } from './types';
+
+/** Kraken's default (and our largest) page: `icure.pagination.defaultLimit` = 1000 rows. */
+const MAX_PAGE_ROWS = 1000;
+/**
+ * Rows asked for per page when a filter is evaluated in the gateway: the matches per row are
+ * unknown, so "what `first` still needs + 1" would walk sparse filters in many tiny pages.
+ */
+const FILTERED_PAGE_ROWS = 200;
+
+/**
+ * The per-request iCure reader (one per GraphQL request). Its DataLoader caches users by id for
+ * the request; lists prime it, so a listed user is never fetched again. Roles live on the user and
+ * iCure users have no facility, so relations cost no request: users(first:100){userTypes
+ * facilityAccess} is exactly one upstream call (GET /rest/v2/user?limit=101).
+ */
+export class IcureReader implements SourceReader {
+  private readonly users: DataLoader<string, UserRecord | null>;
+
+  constructor(
+    private readonly sourceId: string,
+    private readonly client: IcureClient,
+    /** Per-source limit (created once in createConnector) on parallel GET /rest/v2/user/{id}. */
+    private readonly semaphore: Semaphore,
+    private readonly ctx: RequestContext,
+  ) {
+    // iCure has no batch get-by-ids on v2 users that we rely on: one GET per id, in parallel under the cap.
+    this.users = new DataLoader<string, UserRecord | null>((ids) =>
+      Promise.all(ids.map((id) => this.semaphore.run(() => this.fetchUser(id)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))),
+    );
+  }
+
+  async listUsers(args: { filter: UserFilter; after: string | null; first: number; include: { userTypes: boolean; facilityAccess: boolean } }): Promise<UserPage> {
+    // No catalog to start in parallel: user types are the user's own role strings, facilities do not exist.
+    const start = decodeCursor(this.sourceId, args.after);
+    if (args.first <= 0) return { users: [], next: encodeCursor(start) };
+    if (args.filter.email != null) return this.listByEmail(args.filter, start);
+    return this.walk(args.filter, start, args.first);
+  }
+
+  async user(nativeId: string): Promise<UserRecord | null> {
+    // An id that cannot be a path segment cannot name an iCure user.
+    if (nativeId === '' || nativeId === '.' || nativeId === '..') return null;
+    try {
+      return await this.users.load(nativeId);
+    } catch (err) {
+      this.users.clear(nativeId); // a transient failure must not stick for the rest of the request
+      throw err;
+    }
+  }
+
+  async userTypesOf(user: UserRecord): Promise<UserTypeRecord[]> {
+    return (user.refs.userTypeIds ?? []).map((role) => toUserTypeRecord(this.sourceId, role));
+  }
+
+  async facilityAccessOf(): Promise<FacilityAccessRecord[]> {
+    return [];
+  }
+
+  async userTypes(): Promise<UserTypeRecord[]> {
+    throw new SourceError('UNSUPPORTED_BY_VENDOR', this.sourceId, 'iCure has no catalog of roles: roles are free strings on each user.');
+  }
+
+  async facilities(): Promise<FacilityRecord[]> {
+    throw new SourceError('UNSUPPORTED_BY_VENDOR', this.sourceId, 'iCure users have no facilities.');
+  }
+
+  /** Any non-empty role string is a valid iCure role, so node(id) on a role we produced resolves. */
+  async userType(nativeId: string): Promise<UserTypeRecord | null> {
+    return nativeId.trim() === '' ? null : toUserTypeRecord(this.sourceId, nativeId);
+  }
+
+  async facility(): Promise<FacilityRecord | null> {
+    return null;
+  }
+
+  /** For the writer: the user as it is after a write (null after a delete). */
+  remember(nativeId: string, user: UserRecord | null): void {
+    this.users.clear(nativeId).prime(nativeId, user);
+  }
+
+  forget(nativeId: string): void {
+    this.users.clear(nativeId);
+  }
+
+  /**
+   * Walks keyset pages from `pos` until `first` users matched. Each page asks for what is still
+   * needed + 1: a full page then says whether more exist, and the extra row's key becomes `next`
+   * without a further request.
+   */
+  private async walk(filter: UserFilter, start: KeysetPosition, first: number): Promise<UserPage> {
+    const found: UserRecord[] = [];
+    const filtered = Object.values(filter).some((v) => v != null);
+    let pos = start;
+    for (;;) {
+      const need = first - found.length;
+      const limit = Math.min(MAX_PAGE_ROWS, filtered ? Math.max(need + 1, FILTERED_PAGE_ROWS) : need + 1);
+      const page = await this.client.listUsers({ ...pos, limit }, { ctx: this.ctx });
+      for (const row of page.rows) {
+        // Enough users: this row is where the next page starts (resumable mid-page).
+        if (found.length === first) return { users: found, next: encodeCursor({ startKey: row.login ?? '', startDocumentId: row.id }) };
+        const user = this.see(row);
+        if (user && matchesFilter(user, filter)) found.push(user);
+      }
+      const nextPair = page.nextKeyPair;
+      if (!nextPair) return { users: found, next: null };
+      const nextPos = { startKey: keyAsString(nextPair.startKey), startDocumentId: nextPair.startKeyDocId };
+      // A server that hands back the position it was given would loop forever.
+      if (page.rows.length === 0 || (nextPos.startKey === pos.startKey && nextPos.startDocumentId === pos.startDocumentId)) {
+        throw new SourceError('SOURCE_BAD_RESPONSE', this.sourceId);
+      }
+      pos = nextPos;
+      if (found.length === first) return { users: found, next: encodeCursor(pos) };
+    }
+  }
+
+  /**
+   * Email filter pushed down to GET /rest/v2/user/byEmail/{email}: at most one user, then the
+   * filter is re-applied in full. A cursor from an earlier page keeps only a user at or after it.
+   */
+  private async listByEmail(filter: UserFilter, pos: KeysetPosition): Promise<UserPage> {
+    const email = filter.email!;
+    if (email === '' || email === '.' || email === '..') return { users: [], next: null };
+    const dto = await this.client.getUserByEmail(email, { ctx: this.ctx });
+    const user = dto ? this.see(dto) : null;
+    const atOrAfter = !dto || pos.startKey === null || compareKeys(dto.login ?? '', dto.id, pos.startKey, pos.startDocumentId ?? '') >= 0;
+    return { users: user && atOrAfter && matchesFilter(user, filter) ? [user] : [], next: null };
+  }
+
+  /** Maps a listed row and primes the loader with it; soft-deleted rows prime null and are skipped. */
+  private see(dto: UserDto): UserRecord | null {
+    const user = isDeleted(dto) ? null : toUserRecord(this.sourceId, dto);
+    this.users.prime(dto.id, user);
+    return user;
+  }
+
+  private async fetchUser(id: string): Promise<UserRecord | null> {
+    const dto = await this.client.getUser(id, { ctx: this.ctx });
+    return dto && !isDeleted(dto) ? toUserRecord(this.sourceId, dto) : null;
+  }
+}
+
+function compareKeys(aKey: string, aId: string, bKey: string, bId: string): number {
+  if (aKey !== bKey) return aKey < bKey ? -1 : 1;
+  return aId === bId ? 0 : aId < bId ? -1 : 1;
+}

@@ -1,0 +1,86 @@
+import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader, VendorModule } from '../../core/connector';
+import type { RequestContext } from '../../core/context';
+import { Semaphore } from '../../core/concurrency';
+import { SourceError } from '../../core/errors';
+import type { SourceHealthRecord } from '../../core/model';
+import type { SourceWriter } from '../../core/writes';
+import { VendorHttp } from '../../http/vendor-http';
+import { PainChekClient } from './client';
+import { parseSourceConfig, type PainChekAuth } from './config';
+import { PainChekReader } from './loaders';
+import { startSimulator } from './simulator';
+import { PainChekWriter } from './writer';
+
+/** What PainChek can do (DESIGN.md §3–§5, PainChek column). */
+export const CAPABILITIES: Capabilities = {
+  userTypeCatalog: true, // static: the three documented roles (there is no roles endpoint)
+  facilityCatalog: true, // GET /api/sites/
+  multipleUserTypes: false, // one `role` per user
+  multipleFacilities: true, // institution + any number of site access records
+  pushdownFilters: ['externalId'], // ?external_id= (exact string)
+  writes: {
+    createUser: { supported: true, verbs: 'POST /api/account/users/ (+ PATCH /api/sites/{site}/users/{user}/ per facility)' },
+    updateUser: { supported: true, verbs: 'PATCH /api/account/users/{uuid}/' },
+    setUserActive: { supported: true, verbs: 'PATCH /api/account/users/{uuid}/ is_active' },
+    deleteUser: { supported: false, alternative: 'PainChek users cannot be deleted: deactivate the user with setUserActive(active: false).' },
+    assignUserType: { supported: true, verbs: 'PATCH /api/account/users/{uuid}/ role (replaces the single role)' },
+    removeUserType: { supported: false, alternative: 'A PainChek user always has exactly one role: assign another role with assignUserType.' },
+    grantFacilityAccess: { supported: true, verbs: 'PATCH /api/sites/{site}/users/{user}/ (+ PATCH /api/account/users/{uuid}/ institution when primary)' },
+    updateFacilityAccess: { supported: true, verbs: 'PATCH /api/account/users/{uuid}/ institution' },
+    revokeFacilityAccess: { supported: true, verbs: 'DELETE /api/sites/{site}/users/{user}/ (+ PATCH institution null when it was the primary)' },
+  },
+};
+
+/**
+ * One PainChek source. Created once: the undici pool (VendorHttp), the token cache (in the
+ * client) and the concurrency cap. Readers and writers are per request.
+ */
+class PainChekConnector implements Connector {
+  readonly vendor = 'painchek';
+  readonly capabilities = CAPABILITIES;
+  readonly sourceId: string;
+  readonly name: string;
+  private readonly http: VendorHttp;
+  private readonly client: PainChekClient;
+  private readonly limit: Semaphore;
+
+  constructor(config: SourceConfig, deps: ConnectorDeps) {
+    this.sourceId = config.id;
+    this.name = config.name;
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
+    this.limit = new Semaphore(this.http.maxConcurrency);
+  }
+
+  reader(ctx: RequestContext): SourceReader {
+    return new PainChekReader(this.sourceId, this.client, this.limit, ctx);
+  }
+
+  writer(ctx: RequestContext, reader: SourceReader): SourceWriter {
+    return new PainChekWriter(this.sourceId, this.client, ctx, reader);
+  }
+
+  /** One authenticated call: the first page of sites, one record long. */
+  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    const started = Date.now();
+    try {
+      await this.client.listSites(ctx, 1, 1);
+      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
+    } catch (e) {
+      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode: e instanceof SourceError ? e.code : 'INTERNAL_SERVER_ERROR' };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+export const vendor: VendorModule = {
+  vendor: 'painchek',
+  displayName: 'PainChek',
+  defaultSimPort: 7103,
+  parseSourceConfig: (raw) => parseSourceConfig(raw),
+  createConnector: (config, deps) => new PainChekConnector(config, deps),
+  startSimulator,
+};

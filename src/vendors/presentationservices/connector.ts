@@ -1,0 +1,95 @@
+import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
+import { Semaphore } from '../../core/concurrency';
+import type { RequestContext } from '../../core/context';
+import { SourceError } from '../../core/errors';
+import type { SourceHealthRecord } from '../../core/model';
+import type { SourceWriter } from '../../core/writes';
+import { VendorHttp } from '../../http/vendor-http';
+import { PsClient } from './client';
+import { typedConfig, type PsOptions } from './config';
+import { PsReader } from './loaders';
+import { PsWriter } from './writer';
+
+export const CAPABILITIES: Capabilities = {
+  userTypeCatalog: true,
+  facilityCatalog: true,
+  multipleUserTypes: false,
+  multipleFacilities: false,
+  // The vendor documents no user filters: everything is applied in the gateway.
+  pushdownFilters: [],
+  writes: {
+    createUser: { supported: true, verbs: 'POST /users (form)' },
+    updateUser: { supported: true, verbs: 'GET /users/{userId} + POST /users/{userId} (form)' },
+    setUserActive: { supported: true, verbs: 'GET /users/{userId} + POST /users/{userId} status=ACTIVE|SUSPENDED' },
+    deleteUser: { supported: true, verbs: 'DELETE /users/{userId}' },
+    assignUserType: { supported: true, verbs: 'GET /users/{userId} + POST /users/{userId} role (replaces the one role)' },
+    removeUserType: {
+      supported: false,
+      alternative: 'A PresentationServices user always has exactly one role: assign another role with assignUserType.',
+    },
+    grantFacilityAccess: { supported: true, verbs: 'GET /users/{userId} + POST /users/{userId} organization, facility (replaces the one facility)' },
+    updateFacilityAccess: {
+      supported: false,
+      alternative: 'A PresentationServices user has exactly one facility, always primary: move the user with grantFacilityAccess.',
+    },
+    revokeFacilityAccess: {
+      supported: false,
+      alternative: 'A PresentationServices user must have one facility: move the user with grantFacilityAccess, or deactivate with setUserActive(active: false).',
+    },
+  },
+};
+
+/**
+ * One PresentationServices source. Created once at start: the HTTP pool, the token cache (in the
+ * client) and the per-user concurrency cap. Readers and writers are per request.
+ */
+export class PsConnector implements Connector {
+  readonly vendor = 'presentationservices';
+  readonly capabilities = CAPABILITIES;
+  readonly sourceId: string;
+  readonly name: string;
+  private readonly http: VendorHttp;
+  private readonly client: PsClient;
+  private readonly options: PsOptions;
+  private readonly semaphore: Semaphore;
+
+  constructor(config: SourceConfig, deps: ConnectorDeps) {
+    const { auth, options } = typedConfig(config);
+    this.sourceId = config.id;
+    this.name = config.name;
+    this.options = options;
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.client = new PsClient(this.http, auth, config.id);
+    this.semaphore = new Semaphore(this.http.maxConcurrency);
+  }
+
+  reader(ctx: RequestContext): PsReader {
+    return new PsReader({ sourceId: this.sourceId, client: this.client, options: this.options, semaphore: this.semaphore }, ctx);
+  }
+
+  writer(ctx: RequestContext, reader: SourceReader): SourceWriter {
+    // The core passes the reader this connector made for the same request.
+    const own = reader instanceof PsReader ? reader : this.reader(ctx);
+    return new PsWriter(this.sourceId, this.client, own, ctx);
+  }
+
+  /** GET /organizations: cheap, authenticated, and a login when the token is gone. Never throws. */
+  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    const started = Date.now();
+    try {
+      await this.client.call({ method: 'GET', path: '/organizations', route: '/organizations', ctx });
+      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
+    } catch (err) {
+      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode: err instanceof SourceError ? err.code : 'INTERNAL_SERVER_ERROR' };
+    }
+  }
+
+  /** Upstream requests sent so far (benchmark and tests). */
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ConfigError, parseConfig } from '../../src/config/config';
+import { VENDORS } from '../../src/vendors/registry';
+
+const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+
+function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(raw, VENDORS, tmpdir(), env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+test('a valid config with ${ENV} substitution parses, with defaults', () => {
+  const config = parseConfig(
+    { sources: [{ id: 'dental', vendor: 'opendental', baseUrl: 'http://127.0.0.1:7102/api/v1', auth: { developerKey: '${OD_DEV}', customerKey: '${OD_CUST}' } }] },
+    VENDORS,
+    tmpdir(),
+    { OD_DEV: 'dev-key', OD_CUST: 'cust-key' },
+  );
+  assert.equal(config.server.port, 4000);
+  assert.equal(config.server.requestTimeoutMs, 20_000);
+  assert.equal(config.sources[0]!.name, 'dental');
+  assert.deepEqual(config.sources[0]!.auth, { developerKey: 'dev-key', customerKey: 'cust-key' });
+});
+
+test('each problem is one line naming the key, and secrets are never echoed', () => {
+  const lines = problems(
+    {
+      server: { port: 'eighty' },
+      sources: [
+        { id: 'Bad Id', vendor: 'opendental', baseUrl: 'ftp://x', auth: { developerKey: 'k', customerKey: 'c' } },
+        { id: 'a', vendor: 'nosuchvendor', baseUrl: 'http://127.0.0.1:1', auth: {} },
+        { id: 'b', vendor: 'icure', baseUrl: 'http://127.0.0.1:1', auth: { username: 'u', password: '${MISSING_PASS}' } },
+        { id: 'b', vendor: 'painchek', baseUrl: 'http://127.0.0.1:1', auth: { clientId: 'x', clientSecret: 's3cr3t-value' }, extra: 1 },
+      ],
+    },
+    {},
+  );
+  const text = lines.join('\n');
+  assert.match(text, /server\.port/);
+  assert.match(text, /sources\[0\]\.id/);
+  assert.match(text, /sources\[0\]\.baseUrl/);
+  assert.match(text, /sources\[1\]\.vendor: unknown vendor "nosuchvendor"/);
+  assert.match(text, /MISSING_PASS is not set/);
+  assert.match(text, /sources\[3\].*extra/);
+  assert.ok(!text.includes('s3cr3t-value'));
+  for (const line of lines) assert.ok(!line.includes('\n'), 'one line per problem');
+});
+
+test('`staffgraph serve` with a bad config stops with exit code 2 and one line per problem', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-config-'));
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, 'sources:\n  - { id: x, vendor: nosuch, baseUrl: "http://127.0.0.1:1", auth: {} }\n  - { id: y, vendor: coremr, baseUrl: "http://127.0.0.1:1", auth: { keyUser: gw, privateKeyFile: ./missing.pem } }\n');
+  const res = spawnSync(process.execPath, [CLI, 'serve', '--config', file], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(res.status, 2);
+  assert.match(res.stderr, /sources\[0\]\.vendor: unknown vendor "nosuch"/);
+  assert.match(res.stderr, /sources\[1\] \(y\):.*privateKeyFile/);
+  assert.doesNotMatch(res.stderr, /at \w+ \(/, 'no stack trace');
+  const notYaml = join(dir, 'x.yaml');
+  writeFileSync(notYaml, 'sources: [\n');
+  const res2 = spawnSync(process.execPath, [CLI, 'serve', '--config', notYaml], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(res2.status, 2);
+  assert.match(res2.stderr, /not valid YAML/);
+});

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import type { SourceHttpSettings, StartedSimulator, VendorModule } from '../../src/core/connector';
+import { createLogger, type Logger } from '../../src/core/logger';
+import { VENDORS } from '../../src/vendors/registry';
+import { configForSimulators, startApp } from '../../src/app';
+import { SimControl } from '../../src/sim/control';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> };
+  text: string;
+}
+
+export interface Stack {
+  url: string;
+  /** Simulators by source id (= vendor name): the running simulator and its test controls. */
+  sims: Record<string, { sim: StartedSimulator; control: SimControl }>;
+  /** Every log line the gateway wrote, for "no secret in logs" assertions. */
+  logLines: string[];
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  resetAll(): Promise<void>;
+  clearLogs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts real simulators on loopback (free ports) and a gateway configured against them, all in
+ * this process. Source ids are the vendor names.
+ */
+export async function startStack(opts: {
+  vendors?: readonly VendorModule[];
+  users?: number;
+  seed?: number;
+  latencyMs?: number;
+  requestTimeoutMs?: number;
+  http?: SourceHttpSettings;
+} = {}): Promise<Stack> {
+  const vendors = opts.vendors ?? VENDORS;
+  const started: StartedSimulator[] = [];
+  for (const v of vendors) started.push(await v.startSimulator({ port: 0, users: opts.users, seed: opts.seed ?? 1, latencyMs: opts.latencyMs }));
+  const logLines: string[] = [];
+  const logger: Logger = createLogger('debug', (line) => logLines.push(line));
+  const config = configForSimulators(
+    started.map((sim, i) => ({ id: vendors[i]!.vendor, sim: { ...sim, http: { ...sim.http, ...opts.http } } })),
+    { requestTimeoutMs: opts.requestTimeoutMs ?? 20_000 },
+  );
+  const app = await startApp(config, vendors, logger);
+  const sims: Stack['sims'] = {};
+  started.forEach((sim, i) => (sims[vendors[i]!.vendor] = { sim, control: new SimControl(sim.origin) }));
+  return {
+    url: app.url,
+    sims,
+    logLines,
+    async gql(query, variables) {
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: JSON.parse(text), text };
+    },
+    async resetAll() {
+      // allSettled: a test may have stopped a simulator on purpose.
+      await Promise.allSettled(Object.values(sims).map((s) => s.control.reset()));
+    },
+    async clearLogs() {
+      await Promise.allSettled(Object.values(sims).map((s) => s.control.clearRequests()));
+    },
+    async close() {
+      await app.close();
+      await Promise.all(started.map((s) => s.close()));
+    },
+  };
+}
