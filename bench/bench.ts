@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
-import { MINIMUMS } from './minimums';
+import { MINIMUMS, type CatalogFacts } from './minimums';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const USERS = Number(process.env.BENCH_USERS ?? 120);
@@ -69,16 +69,9 @@ async function main() {
   const canonical = (sources: string[] | null, first: number) =>
     `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}) { edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
 
-  // Catalog sizes the API minimum depends on (PainChek sites), read from the simulator directly.
-  const siteInfo = { sites: 0, sitePages: 0 };
-  const pc = controls.find((c) => c.vendor === 'painchek');
-  if (pc) {
-    await pc.control.clearRequests();
-    await gql(`{ facilities(source: "${pc.id}") { id } }`);
-    const reqs = await pc.control.requests();
-    siteInfo.sitePages = reqs.filter((r) => r.path.endsWith('/api/sites/')).length;
-    siteInfo.sites = ((await gqlData(url, `{ facilities(source: "${pc.id}") { id } }`)) as { facilities: unknown[] }).facilities.length;
-  }
+  // Catalog facts the API minimum depends on (PainChek sites and their access lists), read from the
+  // simulator directly with the credentials of the written config.
+  const facts = await painchekFacts(config.sources.find((s) => s.vendor === 'painchek'));
 
   const cases = [
     ...controls.map((c) => ({ name: c.id, query: canonical([c.id], FIRST), vendors: [c] , n: FIRST})),
@@ -99,7 +92,7 @@ async function main() {
     const notes: string[] = [];
     if (c.n > 0) {
       const fn = MINIMUMS[c.vendors[0]!.vendor];
-      const m = fn?.(Math.min(c.n, USERS), siteInfo);
+      const m = fn?.(Math.min(c.n, USERS), facts);
       minReq = m?.requests ?? NaN;
       chain = m?.chain ?? NaN;
       if (m) notes.push(m.why);
@@ -110,7 +103,7 @@ async function main() {
         const n = Math.min(left, USERS);
         left -= n;
         if (n <= 0) break;
-        const m = MINIMUMS[v.vendor]?.(n, siteInfo);
+        const m = MINIMUMS[v.vendor]?.(n, facts);
         minReq += m?.requests ?? NaN;
         chain += m?.chain ?? NaN;
       }
@@ -157,9 +150,30 @@ async function main() {
   console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time).');
 }
 
-async function gqlData(url: string, query: string): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return ((await res.json()) as { data: unknown }).data;
+async function painchekFacts(source: { baseUrl: string; auth?: Record<string, string> } | undefined): Promise<CatalogFacts> {
+  const facts: CatalogFacts = { sites: 0, sitePages: 0, siteAccessPages: 0, maxSiteAccessPages: 0 };
+  if (!source?.auth) return facts;
+  const tok = await fetch(`${source.baseUrl}/api/integration/auth/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: source.auth.clientId!, client_secret: source.auth.clientSecret! }),
+  });
+  const headers = { authorization: `Bearer ${((await tok.json()) as { access_token: string }).access_token}` };
+  const get = async (path: string) => (await (await fetch(`${source.baseUrl}${path}`, { headers })).json()) as { count: number; results: Array<{ uuid: string }>; next: string | null };
+  const sites: string[] = [];
+  for (let page = 1; ; page++) {
+    const body = await get(`/api/sites/?page=${page}&page_size=20`);
+    facts.sitePages++;
+    sites.push(...body.results.map((r) => r.uuid));
+    if (!body.next) break;
+  }
+  facts.sites = sites.length;
+  for (const site of sites) {
+    const pages = Math.max(1, Math.ceil((await get(`/api/sites/${site}/users/?page_size=20`)).count / 20));
+    facts.siteAccessPages += pages;
+    facts.maxSiteAccessPages = Math.max(facts.maxSiteAccessPages, pages);
+  }
+  return facts;
 }
 
 main()

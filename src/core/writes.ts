@@ -26,7 +26,10 @@ export interface UserErrorRecord {
 }
 
 export interface WriteOutcome {
-  /** The user after the write (null after a delete, or when the write failed before a user existed). */
+  /**
+   * The user after the write: null after a delete and when a write failed before a user existed;
+   * after a half-done multi-call write, the user as the vendor holds it (see WriteRecorder.partial).
+   */
   user: UserRecord | null;
   userErrors: UserErrorRecord[];
   steps: WriteStep[];
@@ -93,8 +96,17 @@ export interface SourceWriter {
 /** Collects the steps of one mutation. Pass it as `HttpRequest.recorder` and VendorHttp records each call. */
 export class WriteRecorder {
   readonly steps: WriteStep[] = [];
+  /** The user as the vendor has it so far, set by a multi-call write once the user exists there. */
+  partialUser: UserRecord | null = null;
   record(step: WriteStep): void {
     this.steps.push(step);
+  }
+  /**
+   * Marks that the vendor now holds this user (e.g. createUser's POST succeeded). If a later call of
+   * the same write fails, the outcome still carries the user, so the caller learns its id.
+   */
+  partial(user: UserRecord): void {
+    this.partialUser = user;
   }
 }
 
@@ -119,6 +131,6 @@ export async function runWrite(sourceId: string, fn: (rec: WriteRecorder) => Pro
     const unknown = e.details.requestSent === true && unanswered;
     const code: ErrorCode = unknown ? 'OUTCOME_UNKNOWN' : e.code;
     const message = unknown ? defaultMessage('OUTCOME_UNKNOWN') : e.message;
-    return { user: null, userErrors: [{ field: e.details.field ?? null, code, message }], steps: rec.steps };
+    return { user: rec.partialUser, userErrors: [{ field: e.details.field ?? null, code, message }], steps: rec.steps };
   }
 }

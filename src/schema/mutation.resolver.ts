@@ -1,13 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { decodeId, type NodeType } from '../core/ids';
 import { isSourceError } from '../core/errors';
 import type { CreateUserInput as CreateRecord, UpdateUserInput as UpdateRecord, WriteInput } from '../core/writes';
 import type { GatewayContext } from '../gateway/context';
 import { performWrite, type PayloadRecord } from '../gateway/mutations';
-import { CreateUserInput, UpdateUserInput, UserPayload } from './mutation.types';
+import { CreateUserArgs, KEY_DESCRIPTION, UpdateUserArgs, UserPayload } from './mutation.types';
 import { presentUser } from './present';
 
-const KEY_DESCRIPTION = 'Optional, 1–255 characters. The same key with the same input returns the first result without calling the vendor again.';
 
 /**
  * The write entry points (DESIGN.md §4). Thin: decode global ids, then performWrite (capability
@@ -17,8 +16,8 @@ const KEY_DESCRIPTION = 'Optional, 1–255 characters. The same key with the sam
 @Resolver()
 export class MutationResolver {
   @Mutation(() => UserPayload, { description: 'Creates a user in one source, with its user types and facility access.' })
-  async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Arg('idempotencyKey', () => String, { nullable: true, description: KEY_DESCRIPTION }) key: string | null, @Ctx() ctx: GatewayContext) {
-    return run(ctx, input.source, key, input, () => {
+  async createUser(@Args(() => CreateUserArgs) { input, idempotencyKey }: CreateUserArgs, @Ctx() ctx: GatewayContext) {
+    return run(ctx, input.source, idempotencyKey ?? null, input, () => {
       const { source, userTypeIds, facilityIds, primaryFacilityId, ...rest } = input;
       const record: CreateRecord = {
         ...stripUndefined(rest),
@@ -31,8 +30,8 @@ export class MutationResolver {
   }
 
   @Mutation(() => UserPayload, { description: 'Changes the given fields; every other field is preserved (read-modify-write where the vendor only replaces whole records).' })
-  async updateUser(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput, @Arg('idempotencyKey', () => String, { nullable: true, description: KEY_DESCRIPTION }) key: string | null, @Ctx() ctx: GatewayContext) {
-    return runOnUser(ctx, id, key, { input }, (nativeId) => ({ op: 'updateUser', nativeId, input: stripUndefined({ ...input }) as UpdateRecord }));
+  async updateUser(@Args(() => UpdateUserArgs) { id, input, idempotencyKey }: UpdateUserArgs, @Ctx() ctx: GatewayContext) {
+    return runOnUser(ctx, id, idempotencyKey ?? null, { input }, (nativeId) => ({ op: 'updateUser', nativeId, input: stripUndefined({ ...input }) as UpdateRecord }));
   }
 
   @Mutation(() => UserPayload, { description: 'Deactivates (active: false) or reactivates a user — the off-boarding operation every vendor supports.' })

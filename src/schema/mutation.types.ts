@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { ArrayMaxSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArrayMaxSize, IsEmail, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import { User } from './user.type';
 
 /**
@@ -175,4 +175,34 @@ export class UserPayload {
   steps!: VendorStep[];
   @Field(() => Boolean, { description: 'True when this is the stored result of an earlier call with the same idempotencyKey.' })
   replayed!: boolean;
+}
+
+/**
+ * Arguments of createUser/updateUser as @ArgsType classes, so class-validator reports nested
+ * fields with the argument's name ("input.email") and validates idempotencyKey too.
+ */
+export const KEY_DESCRIPTION = 'Optional, 1–255 characters. The same key with the same input returns the first result without calling the vendor again.';
+
+@ArgsType()
+export class CreateUserArgs {
+  @Field(() => CreateUserInput)
+  @ValidateNested()
+  input!: CreateUserInput;
+  @Field(() => String, { nullable: true, description: KEY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 255)
+  idempotencyKey?: string | null;
+}
+
+@ArgsType()
+export class UpdateUserArgs {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => UpdateUserInput)
+  @ValidateNested()
+  input!: UpdateUserInput;
+  @Field(() => String, { nullable: true, description: KEY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 255)
+  idempotencyKey?: string | null;
 }

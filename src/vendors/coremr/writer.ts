@@ -38,6 +38,7 @@ export class CoremrWriter implements SourceWriter {
       const [first, ...otherTypes] = input.userTypeIds!;
       try {
         const created = await this.client.createUser(toCreateBody({ ...input, username, password: input.password! }, first!), o);
+        if (created) o.rec?.partial(toUserRecord(this.sourceId, created));
         for (const name of otherTypes) await this.client.addUserType(username, name, 'input.userTypeIds', o);
         for (const f of facilityOrder(input)) await this.client.addFacility(username, f.code, f.primary, 'input.facilityIds', o);
         return this.userWritten(created ?? (await this.readBack(username, o)));

@@ -1,3 +1,4 @@
+import { unfilteredPageRows } from './loaders';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Connector, SourceConfig, StartedSimulator } from '../../core/connector';
@@ -78,7 +79,7 @@ after(async () => {
 beforeEach(async () => control.reset());
 
 describe('reader: listUsers', () => {
-  it('users(first:100){userTypes facilityAccess} is exactly one request: GET /rest/v2/user?limit=101', async () => {
+  it('users(first:100){userTypes facilityAccess} is exactly one request: GET /rest/v2/user?limit=111 (10% over for soft-deleted rows)', async () => {
     const expected = live(await vendorUsers()).slice(0, 100);
     const reader = connector.reader(ctx());
     const page = await reader.listUsers({ filter: {}, after: null, first: 100, include: { userTypes: true, facilityAccess: true } });
@@ -91,7 +92,7 @@ describe('reader: listUsers', () => {
     assert.equal(log.length, 1);
     assert.equal(log[0]!.method, 'GET');
     assert.equal(log[0]!.path, '/rest/v2/user');
-    assert.deepEqual(log[0]!.query, { limit: '101' });
+    assert.deepEqual(log[0]!.query, { limit: '111' });
     assert.equal(log[0]!.headers.authorization, basicHeader());
     assert.deepEqual(page.users.map((u) => u.nativeId), expected.map((u) => u.id));
     assert.notEqual(page.next, null);
@@ -126,9 +127,10 @@ describe('reader: listUsers', () => {
     } while (after !== null);
     assert.deepEqual(seen, expected);
     const log = await control.requests();
-    // Each gateway page starts with limit=51; soft-deleted rows cost a top-up page asking only for the rest (+1).
-    assert.equal(log.filter((r) => r.query.limit === '51').length, pages);
-    assert.ok(log.every((r) => Number(r.query.limit) <= 51));
+    // Each gateway page starts with limit=unfilteredPageRows(50)=59; a top-up page (rare: only when more
+    // soft-deleted rows than the margin fall inside a page) asks only for the rest.
+    assert.equal(log.filter((r) => r.query.limit === String(unfilteredPageRows(50))).length, pages);
+    assert.ok(log.every((r) => Number(r.query.limit) <= unfilteredPageRows(50)));
     const deletedRows = (await vendorUsers()).length - expected.length;
     assert.ok(log.length <= pages + deletedRows, 'at most one top-up page per soft-deleted row');
     assert.equal(log[0]!.query.startKey, undefined);
@@ -146,21 +148,24 @@ describe('reader: listUsers', () => {
     const second = await connector.reader(ctx()).listUsers({ filter: {}, after: first.next, first: 3, include: everyUser });
     assert.deepEqual(second.users.map((u) => u.nativeId), ids.slice(at, at + 3));
     const [req] = await control.requests();
-    assert.deepEqual(req!.query, { startKey: AWKWARD, startDocumentId: created.id, limit: '4' });
+    assert.deepEqual(req!.query, { startKey: AWKWARD, startDocumentId: created.id, limit: String(unfilteredPageRows(3)) });
   });
 
-  it('skips soft-deleted rows and asks only for what is still needed (+1)', async () => {
+  it('skips soft-deleted rows; the page margin absorbs them, and a top-up asks only for the rest', async () => {
     const before = live(await vendorUsers());
-    for (const u of before.slice(0, 3)) await vendorCall('DELETE', `/rest/v2/user/${u.id}`);
+    // More deletions (12) than the margin of a 5-user page (8) so that a top-up page is needed.
+    for (const u of before.slice(0, 12)) await vendorCall('DELETE', `/rest/v2/user/${u.id}`);
     const rows = await vendorUsers();
-    const liveInFirst6 = rows.slice(0, 6).filter((u) => u.deletionDate === undefined).length;
+    const firstLimit = unfilteredPageRows(5);
+    const liveInFirstPage = rows.slice(0, firstLimit).filter((u) => u.deletionDate === undefined).length;
+    assert.ok(liveInFirstPage < 5, 'the seed puts enough deleted rows in the first page');
     const page = await connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 5, include: everyUser });
     assert.deepEqual(page.users.map((u) => u.nativeId), live(rows).slice(0, 5).map((u) => u.id));
     const log = await control.requests();
     assert.equal(log.length, 2);
-    assert.deepEqual(log[0]!.query, { limit: '6' });
-    assert.deepEqual(log[1]!.query, { startKey: rows[6]!.login, startDocumentId: rows[6]!.id, limit: String(5 - liveInFirst6 + 1) });
-    assert.ok(page.users.every((u) => !before.slice(0, 3).some((d) => d.id === u.nativeId)));
+    assert.deepEqual(log[0]!.query, { limit: String(firstLimit) });
+    assert.deepEqual(log[1]!.query, { startKey: rows[firstLimit]!.login, startDocumentId: rows[firstLimit]!.id, limit: String(unfilteredPageRows(5 - liveInFirstPage)) });
+    assert.ok(page.users.every((u) => !before.slice(0, 12).some((d) => d.id === u.nativeId)));
   });
 
   it('pushes an email filter down to GET /rest/v2/user/byEmail/{email} and re-applies the filter', async () => {

@@ -17,12 +17,20 @@ const MAX_PAGE_ROWS = 1000;
  * unknown, so "what `first` still needs + 1" would walk sparse filters in many tiny pages.
  */
 const FILTERED_PAGE_ROWS = 200;
+/**
+ * Soft-deleted users stay in iCure's list (DESIGN §9) and the gateway skips them, so an unfiltered
+ * page asks for 10% more rows than needed (at least 8): one round trip instead of a second page
+ * when a few deleted rows fall inside it. Extra rows cost bytes, not requests: listing resumes mid-page.
+ */
+export function unfilteredPageRows(need: number): number {
+  return need + 1 + Math.max(8, Math.ceil(need / 10));
+}
 
 /**
  * The per-request iCure reader (one per GraphQL request). Its DataLoader caches users by id for
  * the request; lists prime it, so a listed user is never fetched again. Roles live on the user and
  * iCure users have no facility, so relations cost no request: users(first:100){userTypes
- * facilityAccess} is exactly one upstream call (GET /rest/v2/user?limit=101).
+ * facilityAccess} is exactly one upstream call (GET /rest/v2/user?limit=111).
  */
 export class IcureReader implements SourceReader {
   private readonly users: DataLoader<string, UserRecord | null>;
@@ -94,9 +102,9 @@ export class IcureReader implements SourceReader {
   }
 
   /**
-   * Walks keyset pages from `pos` until `first` users matched. Each page asks for what is still
-   * needed + 1: a full page then says whether more exist, and the extra row's key becomes `next`
-   * without a further request.
+   * Walks keyset pages from `pos` until `first` users matched. Each page asks for more than is
+   * still needed (unfilteredPageRows): a full page then says whether more exist, and the first
+   * unused row's key becomes `next` without a further request.
    */
   private async walk(filter: UserFilter, start: KeysetPosition, first: number): Promise<UserPage> {
     const found: UserRecord[] = [];
@@ -104,7 +112,7 @@ export class IcureReader implements SourceReader {
     let pos = start;
     for (;;) {
       const need = first - found.length;
-      const limit = Math.min(MAX_PAGE_ROWS, filtered ? Math.max(need + 1, FILTERED_PAGE_ROWS) : need + 1);
+      const limit = Math.min(MAX_PAGE_ROWS, filtered ? Math.max(need + 1, FILTERED_PAGE_ROWS) : unfilteredPageRows(need));
       const page = await this.client.listUsers({ ...pos, limit }, { ctx: this.ctx });
       for (const row of page.rows) {
         // Enough users: this row is where the next page starts (resumable mid-page).

@@ -78,6 +78,7 @@ export class OpenDentalWriter implements SourceWriter {
       const call = this.call(rec);
       const groupNums = [...new Set((input.userTypeIds ?? []).map(Number))];
       const created = await this.client.createUserod({ UserName: input.username!, UserGroupNum: groupNums[0]!, Password: input.password! }, call, POST_HINTS);
+      rec.partial(toUserRecord(this.sourceId, created));
       this.reader?.afterWrite(null);
       const put: UserodPut = {};
       if (groupNums.length > 1) put.userGroupNums = groupNums;

@@ -35,6 +35,7 @@ export class PainChekWriter implements SourceWriter {
   createUser(input: CreateUserInput): Promise<WriteOutcome> {
     return this.write(async (rec) => {
       const created = this.noteUser(toUserRecord(this.sourceId, await this.client.createUser(this.ctx, toCreateBody(input), rec)));
+      rec.partial(created);
       const sites = [...new Set([...(input.facilityIds ?? []), ...(input.primaryFacilityId ? [input.primaryFacilityId] : [])])];
       for (const site of sites) {
         await this.client.grantSiteAccess(this.ctx, site, created.nativeId, rec);
