@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
-import { MINIMUMS, type CatalogFacts } from './minimums';
+import { MINIMUMS } from './minimums';
+import { painchekFacts } from './catalog-facts';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const USERS = Number(process.env.BENCH_USERS ?? 120);
@@ -148,32 +149,6 @@ async function main() {
   }
   console.log(`\ngateway peak RSS: ${procStat(gwPid).peakRssMb.toFixed(1)} MB`);
   console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time).');
-}
-
-async function painchekFacts(source: { baseUrl: string; auth?: Record<string, string> } | undefined): Promise<CatalogFacts> {
-  const facts: CatalogFacts = { sites: 0, sitePages: 0, siteAccessPages: 0, maxSiteAccessPages: 0 };
-  if (!source?.auth) return facts;
-  const tok = await fetch(`${source.baseUrl}/api/integration/auth/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: source.auth.clientId!, client_secret: source.auth.clientSecret! }),
-  });
-  const headers = { authorization: `Bearer ${((await tok.json()) as { access_token: string }).access_token}` };
-  const get = async (path: string) => (await (await fetch(`${source.baseUrl}${path}`, { headers })).json()) as { count: number; results: Array<{ uuid: string }>; next: string | null };
-  const sites: string[] = [];
-  for (let page = 1; ; page++) {
-    const body = await get(`/api/sites/?page=${page}&page_size=20`);
-    facts.sitePages++;
-    sites.push(...body.results.map((r) => r.uuid));
-    if (!body.next) break;
-  }
-  facts.sites = sites.length;
-  for (const site of sites) {
-    const pages = Math.max(1, Math.ceil((await get(`/api/sites/${site}/users/?page_size=20`)).count / 20));
-    facts.siteAccessPages += pages;
-    facts.maxSiteAccessPages = Math.max(facts.maxSiteAccessPages, pages);
-  }
-  return facts;
 }
 
 main()

@@ -57,6 +57,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname === '/healthz') return sendText(res, 200, 'application/json', '{"status":"ok"}');
+    // Browsers ask for it on every IDE load; answering keeps the IDE's console free of 404s.
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname === '/') {
       res.writeHead(302, { location: '/graphql' });
       return void res.end();

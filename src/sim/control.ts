@@ -31,6 +31,12 @@ export class SimControl {
     await fetch(`${this.origin}/__sim/faults`, { method: 'DELETE' });
   }
 
+  /** Most vendor requests in flight at once since the log was last cleared or reset. */
+  async maxInFlight(): Promise<number> {
+    const res = await fetch(`${this.origin}/__sim/health`);
+    return ((await res.json()) as { maxInFlight: number }).maxInFlight;
+  }
+
   async setLatency(latencyMs: number): Promise<void> {
     await fetch(`${this.origin}/__sim/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
   }

@@ -51,6 +51,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   let faults: ActiveFault[] = [];
   let nextFaultId = 1;
   let seq = 0;
+  let doneSeq = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   let latencyMs = opts.latencyMs ?? 0;
   const rng = new Rng((opts.seed ?? 1) ^ 0x5eed);
 
@@ -89,8 +92,16 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       body: body.toString('utf8'),
       status: null,
       fault: null,
+      inFlight: ++inFlight,
+      doneSeq: null,
+      doneBefore: doneSeq,
     };
+    maxInFlight = Math.max(maxInFlight, inFlight);
     log.push(entry);
+    res.once('close', () => {
+      inFlight--;
+      if (entry.status !== null) entry.doneSeq = ++doneSeq;
+    });
 
     if (latencyMs > 0) await sleep(latencyMs);
     const fault = pickFault(simReq);
@@ -167,12 +178,14 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     }
     if (p === '/__sim/requests' && m === 'DELETE') {
       log.length = 0;
+      maxInFlight = inFlight;
       return { status: 204 };
     }
     if (p === '/__sim/reset' && m === 'POST') {
       opts.reset();
       log.length = 0;
       faults = [];
+      maxInFlight = inFlight;
       return { status: 204 };
     }
     if (p === '/__sim/faults' && m === 'GET') return { status: 200, body: { faults: faults.map((f) => ({ id: f.id, ...f.spec, seen: f.seen, applied: f.applied })) } };
@@ -199,7 +212,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       latencyMs = v;
       return { status: 204 };
     }
-    if (p === '/__sim/health' && m === 'GET') return { status: 200, body: { name: opts.name, requests: log.length, latencyMs } };
+    if (p === '/__sim/health' && m === 'GET') return { status: 200, body: { name: opts.name, requests: log.length, latencyMs, inFlight, maxInFlight } };
     if (opts.controls) {
       const cm = opts.controls.match(m, p);
       if (cm.kind === 'found') {

@@ -37,6 +37,15 @@ export interface LoggedRequest {
   status: number | null;
   /** The fault applied, if any. */
   fault: string | null;
+  /** Vendor requests in flight when this one arrived, itself included (parallelism, without timing). */
+  inFlight: number;
+  /** Order in which responses completed (1, 2, …); null until answered or when dropped. */
+  doneSeq: number | null;
+  /**
+   * Responses completed before this request arrived. `b.doneBefore < a.doneSeq` means b was sent
+   * before a was answered, e.g. a catalog requested in parallel with a list page, not after it.
+   */
+  doneBefore: number;
 }
 
 /**

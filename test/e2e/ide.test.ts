@@ -28,6 +28,7 @@ test('GET /graphql from a browser serves the local GraphiQL page with a strict C
 test('unknown IDE assets and paths are 404; / redirects to the IDE', async () => {
   assert.equal((await fetch(new URL('/ide/../package.json', stack.url))).status, 404);
   assert.equal((await fetch(new URL('/ide/secret.js', stack.url))).status, 404);
+  assert.equal((await fetch(new URL('/favicon.ico', stack.url))).status, 204);
   const root = await fetch(new URL('/', stack.url), { redirect: 'manual' });
   assert.equal(root.status, 302);
   assert.equal(root.headers.get('location'), '/graphql');

@@ -1,0 +1,92 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from '../support/stack';
+import type { LoggedRequest } from '../../src/sim/types';
+import { painchekFacts } from '../../bench/catalog-facts';
+import { MINIMUMS } from '../../bench/minimums';
+
+/**
+ * The batching claim, as numbers: the canonical query per source makes exactly the vendor requests
+ * the API allows at best (bench/minimums.ts), none twice, catalogs in parallel with the first list
+ * page, and CorEMR's per-user calls in parallel under the per-source cap (8). Counts come from the
+ * simulators' request logs; parallelism from what was in flight, never from timing.
+ */
+const CANONICAL = (source: string) =>
+  `{ users(sources: ["${source}"], first: 100) { edges { node { id userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack({ users: 150 });
+  // A little latency so that calls made in parallel really overlap in the simulator.
+  for (const s of Object.values(stack.sims)) await s.control.setLatency(15);
+});
+after(() => stack.close());
+
+async function run(source: string): Promise<LoggedRequest[]> {
+  const control = stack.sims[source]!.control;
+  await stack.gql(CANONICAL(source)); // warm: tokens and logins are once per connector, not per query
+  await control.clearRequests();
+  const res = await stack.gql(CANONICAL(source));
+  assert.equal(res.body.errors, undefined);
+  assert.equal(res.body.data!.users.edges.length, 100);
+  const log = await control.requests();
+  const keys = log.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`);
+  assert.equal(new Set(keys).size, keys.length, `${source}: no request made twice`);
+  assert.ok(log.every((r) => r.method === 'GET'), `${source}: reads only`);
+  return log;
+}
+
+const sentBeforeAnswered = (later: LoggedRequest, earlier: LoggedRequest) => earlier.doneSeq !== null && later.doneBefore < earlier.doneSeq;
+
+describe('upstream requests of users(sources:[X], first:100) { userTypes facilityAccess }', () => {
+  test('coremr: 1 list + 100 types + 100 facilities, in parallel, never more than 8 at once', async () => {
+    const log = await run('coremr');
+    assert.equal(log.length, MINIMUMS.coremr!(100, ZERO).requests);
+    assert.equal(log.filter((r) => r.path === '/ws/users/').length, 1);
+    assert.equal(log.filter((r) => /\/types\/$/.test(r.path)).length, 100);
+    assert.equal(log.filter((r) => /\/facilities\/$/.test(r.path)).length, 100);
+    const peak = Math.max(...log.map((r) => r.inFlight));
+    assert.ok(peak >= 4, `per-user calls overlap (peak ${peak})`);
+    assert.ok(peak <= 8, `the per-source cap holds (peak ${peak})`);
+  });
+
+  test('opendental: one Limit=100 page + usergroups + clinics, the catalogs sent before the page was answered', async () => {
+    const log = await run('opendental');
+    assert.equal(log.length, MINIMUMS.opendental!(100, ZERO).requests);
+    const list = log.find((r) => r.path.endsWith('/userods'))!;
+    for (const cat of log.filter((r) => r !== list)) assert.ok(sentBeforeAnswered(cat, list), `${cat.path} in parallel with the list page`);
+  });
+
+  test('painchek: 5 user pages + the sites + every page of each site’s access list; sites in parallel with page 1', async () => {
+    const facts = await painchekFacts(stack.sims.painchek!.sim as unknown as { baseUrl: string; auth: Record<string, string> });
+    const log = await run('painchek');
+    assert.equal(log.length, MINIMUMS.painchek!(100, facts).requests, JSON.stringify(facts));
+    assert.equal(log.filter((r) => r.path === '/api/account/users/').length, 5);
+    const page1 = log.find((r) => r.path === '/api/account/users/' && (r.query.page ?? '1') === '1')!;
+    const sites = log.find((r) => r.path === '/api/sites/')!;
+    assert.ok(sentBeforeAnswered(sites, page1) || sentBeforeAnswered(page1, sites), 'sites catalog and first page overlap');
+    const later = log.filter((r) => r.path === '/api/account/users/' && r !== page1);
+    assert.ok(later.every((p) => later.every((q) => p === q || sentBeforeAnswered(p, q) || sentBeforeAnswered(q, p))), 'pages 2–5 in parallel');
+  });
+
+  test('icure: one keyset page; roles are on the user and there are no facilities', async () => {
+    const log = await run('icure');
+    assert.equal(log.length, MINIMUMS.icure!(100, ZERO).requests);
+  });
+
+  test('presentationservices: the user list + roles + facilities of the organization, in parallel', async () => {
+    const log = await run('presentationservices');
+    assert.equal(log.length, MINIMUMS.presentationservices!(100, ZERO).requests);
+    const list = log.find((r) => r.path.endsWith('/users'))!;
+    for (const cat of log.filter((r) => r !== list)) assert.ok(sentBeforeAnswered(cat, list), `${cat.path} in parallel with the list`);
+  });
+
+  test('a second identical query in the same request costs nothing more (per-request loaders)', async () => {
+    await stack.sims.coremr!.control.clearRequests();
+    const q = `{ a: users(sources: ["coremr"], first: 20) { nodes { userTypes { name } } } b: users(sources: ["coremr"], first: 20) { nodes { userTypes { name } } } }`;
+    await stack.gql(q);
+    assert.equal((await stack.sims.coremr!.control.requests()).length, 21);
+  });
+});
+
+const ZERO = { sites: 0, sitePages: 0, siteAccessPages: 0, maxSiteAccessPages: 0 };
