@@ -23,6 +23,14 @@ interface ClassValidatorError {
 }
 
 /**
+ * Whether an error thrown while executing is the gateway's own fault (masked, logged) rather than
+ * a SourceError or a client mistake that graphql-js / Apollo / type-graphql reported.
+ */
+export function isInternalError(error: unknown, code: unknown): boolean {
+  return !isSourceError(unwrapResolverError(error)) && !(typeof code === 'string' && CLIENT_CODES.has(code));
+}
+
+/**
  * Apollo `formatError`: every error leaves with a stable `extensions.code`, no stack trace, and no
  * echo of a rejected input value (graphql-js coercion messages quote the value; we cut it out).
  */
@@ -46,7 +54,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', fields },
     };
   }
-  if (CLIENT_CODES.has(code)) return { ...base, message: withoutEchoedValue(formatted.message), extensions: { code } };
+  if (!isInternalError(error, code)) return { ...base, message: withoutEchoedValue(formatted.message), extensions: { code } };
   return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

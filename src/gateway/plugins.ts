@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
-import { isSourceError } from '../core/errors';
+import { isInternalError } from './errors';
 import type { Logger } from '../core/logger';
 import type { GatewayContext } from './context';
 
@@ -20,8 +20,8 @@ export function gatewayPlugin(logger: Logger): ApolloServerPlugin<GatewayContext
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {
             const original = unwrapResolverError(e);
-            if (isSourceError(original) || (e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR' && !e.originalError)) continue;
-            if (original instanceof GraphQLError && original.extensions?.code === 'BAD_USER_INPUT') continue;
+            const code = original instanceof GraphQLError ? original.extensions?.code : e.extensions?.code;
+            if (!isInternalError(e, code)) continue;
             const err = original instanceof Error ? original : new Error('non-error thrown');
             logger.error('internal_error', { requestId: contextValue.request.requestId, error: err.name, stack: (err.stack ?? '').split('\n').slice(1, 6).join(' | ') });
           }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { decodeId, type NodeType } from '../core/ids';
-import { isSourceError } from '../core/errors';
+import { SourceError, isSourceError } from '../core/errors';
 import type { CreateUserInput as CreateRecord, UpdateUserInput as UpdateRecord, WriteInput } from '../core/writes';
 import type { GatewayContext } from '../gateway/context';
 import { performWrite, type PayloadRecord } from '../gateway/mutations';
@@ -73,12 +73,8 @@ export class MutationResolver {
 /** A global id of the expected type and source → its native id (BAD_USER_INPUT naming the field otherwise). */
 function native(id: string, field: string, type: NodeType, sourceId: string): string {
   const d = decodeId(id, field, type);
-  if (d.sourceId !== sourceId) throw badInput(field, `${field} belongs to another source.`);
+  if (d.sourceId !== sourceId) throw new SourceError('BAD_USER_INPUT', sourceId, `${field} belongs to another source.`, { field });
   return d.nativeId;
-}
-
-function badInput(field: string, message: string) {
-  return Object.assign(new Error(message), { userError: { field, code: 'BAD_USER_INPUT', message } });
 }
 
 async function runOnUser(ctx: GatewayContext, id: string, key: string | null, args: object, build: (nativeId: string, sourceId: string) => WriteInput, deletedUserId?: string, idField = 'id') {
@@ -96,8 +92,7 @@ async function run(ctx: GatewayContext, source: string | (() => string), key: st
   try {
     write = build();
   } catch (err) {
-    const ue = (err as { userError?: { field: string; code: string; message: string } }).userError;
-    if (ue) return present(userErrorPayload(ue.field, ue.code, ue.message));
+    // Id decoding problems (malformed, wrong type, other source) are user errors of the payload.
     if (isSourceError(err)) return present(userErrorPayload(err.details.field ?? null, err.code, err.message));
     throw err;
   }
