@@ -55,7 +55,8 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   let inFlight = 0;
   let maxInFlight = 0;
   let latencyMs = opts.latencyMs ?? 0;
-  const rng = new Rng((opts.seed ?? 1) ^ 0x5eed);
+  const newRng = () => new Rng((opts.seed ?? 1) ^ 0x5eed);
+  let rng = newRng();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -185,6 +186,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       opts.reset();
       log.length = 0;
       faults = [];
+      rng = newRng(); // so a failure-rate pattern repeats exactly after every reset
       maxInFlight = inFlight;
       return { status: 204 };
     }
