@@ -87,6 +87,13 @@ export interface Connector {
   writer(ctx: RequestContext, reader: SourceReader): SourceWriter;
   /** A cheap authenticated call; never throws. */
   health(ctx: RequestContext): Promise<SourceHealthRecord>;
+  /**
+   * Whether `nativeId` is the account the gateway itself signs in with at this source, where that
+   * account is an ordinary user (PresentationServices, iCure). The core then refuses to deactivate,
+   * delete or re-password it, which would lock the gateway out of the source. Omitted by vendors
+   * that authenticate with keys or clients that are not users. May throw SourceError.
+   */
+  isServiceAccount?(nativeId: string, ctx: RequestContext, reader: SourceReader): Promise<boolean>;
   /** Closes pools and timers. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { SourceError, isSourceError } from '../core/errors';
 import type { UserErrorRecord, WriteInput, WriteOutcome, WriteStep } from '../core/writes';
 import type { UserRecord } from '../core/model';
 import type { GatewayContext } from './context';
+import type { SourceReader } from '../core/connector';
 import { fingerprint } from './idempotency';
 
 export interface PayloadRecord {
@@ -40,6 +41,8 @@ export async function performWrite(
   const writer = connector.writer(gctx.request, reader);
   const problems = await writer.validate(write);
   if (problems.length) return failed(problems);
+  const lockout = await guardServiceAccount(gctx, sourceId, write, reader);
+  if (lockout) return failed([lockout]);
 
   const execute = async (): Promise<{ value: PayloadRecord; keep: boolean }> => {
     const outcome = await call(writer, write, sourceId);
@@ -60,6 +63,28 @@ export async function performWrite(
     return failed([{ field: 'idempotencyKey', code: 'CONFLICT', message: 'idempotencyKey was already used with a different operation or input.' }]);
   }
   return { ...result.value, replayed: result.replayed };
+}
+
+/**
+ * Refuses writes that would lock the gateway out of a source: deactivating, deleting or changing
+ * the password of the account the gateway signs in with (an off-boarding job run over "everyone"
+ * would otherwise cut every later request off). Nothing is sent to the vendor.
+ */
+async function guardServiceAccount(gctx: GatewayContext, sourceId: string, write: WriteInput, reader: SourceReader): Promise<UserErrorRecord | null> {
+  const risky =
+    (write.op === 'setUserActive' && !write.active) || write.op === 'deleteUser' || (write.op === 'updateUser' && write.input.password != null);
+  const connector = gctx.sources.get(sourceId);
+  if (!risky || !connector?.isServiceAccount) return null;
+  try {
+    if (!(await connector.isServiceAccount(write.nativeId, gctx.request, reader))) return null;
+  } catch (err) {
+    return { field: null, code: isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR', message: isSourceError(err) ? err.message : 'Internal server error.' };
+  }
+  return {
+    field: write.op === 'updateUser' ? 'input.password' : 'id',
+    code: 'CONFLICT',
+    message: `This is the account staffgraph uses to reach source "${sourceId}"; ${write.op} on it would lock the gateway out. Change the source's credentials first.`,
+  };
 }
 
 function failed(userErrors: UserErrorRecord[]): PayloadRecord {

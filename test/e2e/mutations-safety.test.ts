@@ -178,3 +178,31 @@ describe('read-after-write and secrets', () => {
     assert.ok(!everything.includes('900112222'));
   });
 });
+
+describe('the gateway’s own service account', () => {
+  for (const source of ['presentationservices', 'icure']) {
+    test(`${source}: deactivating, deleting or re-passwording the account the gateway signs in with is refused, with no vendor write`, async () => {
+      const own = stack.sims[source]!.sim.auth.username as string;
+      const found = await stack.gql(`query($s: [ID!], $u: String) { users(first: 2, sources: $s, filter: { username: $u }) { nodes { id username } } }`, { s: [source], u: own });
+      const account = found.body.data!.users.nodes[0];
+      assert.ok(account, `${source}: the API account is listed`);
+      await stack.sims[source]!.control.clearRequests();
+      const attempts = [
+        { op: 'setUserActive', q: `mutation($id: ID!) { setUserActive(id: $id, active: false) { ${PAYLOAD} } }` },
+        { op: 'deleteUser', q: `mutation($id: ID!) { deleteUser(id: $id) { ${PAYLOAD} } }` },
+        { op: 'updateUser', q: `mutation($id: ID!) { updateUser(id: $id, input: { password: "NewPass123" }) { ${PAYLOAD} } }` },
+      ];
+      for (const a of attempts) {
+        const p = (await stack.gql(a.q, { id: account.id })).body.data![a.op];
+        assert.deepEqual(p.userErrors.map((e: any) => e.code), ['CONFLICT'], `${source} ${a.op}`);
+        assert.match(p.userErrors[0].message, /lock the gateway out/);
+        assert.deepEqual(p.steps, []);
+      }
+      assert.deepEqual((await vendorCalls(source)).filter((r) => r.method !== 'GET'), [], 'no vendor write');
+      // Reactivating, or writes that cannot lock the gateway out, still go through.
+      const ok = (await stack.gql(`mutation($id: ID!) { setUserActive(id: $id, active: true) { ${PAYLOAD} } }`, { id: account.id })).body.data!.setUserActive;
+      assert.deepEqual(ok.userErrors, []);
+      assert.equal((await stack.gql(`{ sources { id health { status } } }`)).body.data!.sources.find((s: any) => s.id === source).health.status, 'UP');
+    });
+  }
+});

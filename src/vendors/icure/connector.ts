@@ -52,6 +52,11 @@ export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, 
     capabilities: ICURE_CAPABILITIES,
     reader: (ctx: RequestContext) => new IcureReader(config.id, client, semaphore, ctx),
     writer: (ctx, reader) => new IcureWriter(config.id, client, ctx, reader),
+    /** With Basic or JWT auth the gateway is an ordinary iCure user: the one whose login is ours. */
+    async isServiceAccount(nativeId, _ctx, reader) {
+      const user = await reader.user(nativeId);
+      return user?.username != null && user.username.toLowerCase() === auth.username.toLowerCase();
+    },
     async health(ctx: RequestContext): Promise<SourceHealthRecord> {
       const started = Date.now();
       try {

@@ -73,6 +73,11 @@ export class PsConnector implements Connector {
     return new PsWriter(this.sourceId, this.client, own, ctx);
   }
 
+  /** The gateway's own account is the login's accountFact userId (known once logged in; cached). */
+  async isServiceAccount(nativeId: string, ctx: RequestContext): Promise<boolean> {
+    return (await this.client.session(ctx)).userId === nativeId;
+  }
+
   /** GET /organizations: cheap, authenticated, and a login when the token is gone. Never throws. */
   async health(ctx: RequestContext): Promise<SourceHealthRecord> {
     const started = Date.now();
