@@ -56,7 +56,8 @@ export async function walkUsers(gctx: GatewayContext, args: WalkArgs): Promise<W
           exhausted = true;
           break;
         }
-        if (fresh.length === 0 && page.users.length === 0 && page.next === pos) break; // a reader that makes no progress
+        // A vendor that hands back the position it was given would make clients page forever.
+        if (page.users.length === 0 && page.next === pos) throw new SourceError('SOURCE_BAD_RESPONSE', sourceId);
         pos = page.next;
         skip = 0;
       }
