@@ -78,26 +78,30 @@ function native(id: string, field: string, type: NodeType, sourceId: string): st
 }
 
 async function runOnUser(ctx: GatewayContext, id: string, key: string | null, args: object, build: (nativeId: string, sourceId: string) => WriteInput, deletedUserId?: string, idField = 'id') {
-  let sourceId = '';
-  return run(ctx, () => sourceId, key, { id, ...args }, () => {
-    const d = decodeId(id, idField, 'User');
-    sourceId = d.sourceId;
-    return build(d.nativeId, d.sourceId);
-  }, deletedUserId);
+  let user: { sourceId: string; nativeId: string };
+  try {
+    user = decodeId(id, idField, 'User');
+  } catch (err) {
+    return userInputProblem(err);
+  }
+  return run(ctx, user.sourceId, key, { id, ...args }, () => build(user.nativeId, user.sourceId), deletedUserId);
 }
 
-async function run(ctx: GatewayContext, source: string | (() => string), key: string | null, fingerprintInput: unknown, build: () => WriteInput, deletedUserId?: string) {
+async function run(ctx: GatewayContext, sourceId: string, key: string | null, fingerprintInput: unknown, build: () => WriteInput, deletedUserId?: string) {
   if (key != null && (key.length < 1 || key.length > 255)) return present(userErrorPayload('idempotencyKey', 'BAD_USER_INPUT', 'idempotencyKey must be 1–255 characters.'));
   let write: WriteInput;
   try {
     write = build();
   } catch (err) {
-    // Id decoding problems (malformed, wrong type, other source) are user errors of the payload.
-    if (isSourceError(err)) return present(userErrorPayload(err.details.field ?? null, err.code, err.message));
-    throw err;
+    return userInputProblem(err);
   }
-  const sourceId = typeof source === 'string' ? source : source();
   return present(await performWrite(ctx, sourceId, write, { idempotencyKey: key, fingerprintInput, deletedUserId }));
+}
+
+/** Id decoding problems (malformed, wrong type, other source) are user errors of the payload. */
+function userInputProblem(err: unknown) {
+  if (isSourceError(err)) return present(userErrorPayload(err.details.field ?? null, err.code, err.message));
+  throw err;
 }
 
 function userErrorPayload(field: string | null, code: string, message: string): PayloadRecord {
