@@ -57,3 +57,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Awaits a promise shared by many requests (a vendor login or token in flight) under one caller's
+ * signal: the caller gives up when its own request is cancelled or past its deadline, while the
+ * shared work goes on for the others. `onAbort` builds the caller's error.
+ */
+export function awaitWithin<T>(shared: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return shared;
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}

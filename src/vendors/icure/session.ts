@@ -1,3 +1,4 @@
+import { awaitWithin } from '../../core/concurrency';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { parseJson, statusError, type VendorHttp } from '../../http/vendor-http';
@@ -47,7 +48,7 @@ export class JwtSession {
    */
   private shared(ctx: RequestContext | undefined, start: () => Promise<string>): Promise<string> {
     if (!this.pending) this.pending = start().finally(() => (this.pending = null));
-    return ctx ? abortable(this.pending, ctx.signal, this.sourceId) : this.pending;
+    return awaitWithin(this.pending, ctx?.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
   }
 
   private async login(): Promise<string> {
@@ -156,20 +157,3 @@ function isJwtResponse(v: unknown): v is JwtResponse {
   return typeof o.token === 'string' && o.token !== '' && (o.refreshToken == null || typeof o.refreshToken === 'string');
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, sourceId: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(new SourceError('SOURCE_TIMEOUT', sourceId, undefined, { requestSent: false }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SourceError('SOURCE_TIMEOUT', sourceId, undefined, { requestSent: false }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

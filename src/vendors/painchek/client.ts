@@ -1,3 +1,4 @@
+import { awaitWithin } from '../../core/concurrency';
 import type { z } from 'zod';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
@@ -162,16 +163,7 @@ export class PainChekClient {
    * request context (other requests may be waiting on it); VendorHttp's requestTimeoutMs bounds it.
    */
   private token(ctx: RequestContext | undefined): Promise<string> {
-    const pending = this.tokens.get();
-    const signal = ctx?.signal;
-    if (!signal) return pending;
-    const timeout = () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false });
-    if (signal.aborted) return Promise.reject(timeout());
-    return new Promise<string>((resolve, reject) => {
-      const onAbort = () => reject(timeout());
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return awaitWithin(this.tokens.get(), ctx?.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
   }
 
   /** POST /api/integration/auth/ (form-urlencoded client credentials). Not recorded as a write step. */

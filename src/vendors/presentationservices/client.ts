@@ -1,3 +1,4 @@
+import { awaitWithin } from '../../core/concurrency';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { WriteRecorder } from '../../core/writes';
@@ -64,7 +65,7 @@ export class PsClient {
         if (this.sessionPromise === p) this.sessionPromise = null;
       });
     }
-    return withSignal(this.sessionPromise, ctx.signal, this.sourceId);
+    return awaitWithin(this.sessionPromise, ctx.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
   }
 
   /** Forgets `s` unless another login already replaced it (concurrent 401s share one re-login). */
@@ -156,22 +157,3 @@ export class PsClient {
   }
 }
 
-/** Waits for `p` but gives up (SOURCE_TIMEOUT) when the caller's request is aborted. */
-function withSignal<T>(p: Promise<T>, signal: AbortSignal, sourceId: string): Promise<T> {
-  const abort = () => new SourceError('SOURCE_TIMEOUT', sourceId, undefined, { requestSent: false });
-  if (signal.aborted) return Promise.reject(abort());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abort());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
