@@ -24,7 +24,6 @@ export class GatewayContext {
   readonly request: RequestContext;
   readonly failures: ReportedFailure[] = [];
   private readonly readers = new Map<string, SourceReader>();
-  private readonly health = new Map<string, Promise<SourceHealthRecord>>();
   private readonly abort = new AbortController();
 
   constructor(
@@ -63,12 +62,7 @@ export class GatewayContext {
   }
 
   sourceHealth(sourceId: string): Promise<SourceHealthRecord> {
-    let h = this.health.get(sourceId);
-    if (!h) {
-      h = this.connector(sourceId).health(this.request);
-      this.health.set(sourceId, h);
-    }
-    return h;
+    return this.sources.checkHealth(this.connector(sourceId));
   }
 
   /** Records a source failure once per (source, code): the response gets one error for it. */

@@ -29,6 +29,14 @@ describe('sources', () => {
       for (const op of s.capabilities.operations) assert.ok(op.supported ? op.verbs : op.alternative, `${s.id} ${op.operation} explains itself`);
     }
   });
+
+  test('health is checked at most once per 5 seconds across requests (a polling dashboard spends no vendor budget)', async () => {
+    await stack.gql(`{ sources { health { status } } }`);
+    await stack.clearLogs();
+    const again = await stack.gql(`{ sources { id health { status checkedAt } } }`);
+    assert.ok(again.body.data!.sources.every((s: any) => s.health.status === 'UP'));
+    for (const [id, s] of Object.entries(stack.sims)) assert.deepEqual(await s.control.requests(), [], `${id}: no vendor call`);
+  });
 });
 
 describe('users across sources', () => {
