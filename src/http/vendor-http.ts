@@ -5,6 +5,7 @@ import { SourceError, type ErrorCode } from '../core/errors';
 import { IntervalLimiter } from '../core/concurrency';
 import type { Logger } from '../core/logger';
 import type { WriteRecorder } from '../core/writes';
+import { stripUndefined } from '../core/objects';
 
 /** Defaults for SourceHttpSettings, in milliseconds unless named otherwise. */
 export const HTTP_DEFAULTS: Required<SourceHttpSettings> = {
@@ -188,8 +189,4 @@ function errCode(err: unknown): string {
     if (typeof e.name === 'string') return e.name;
   }
   return 'UNKNOWN';
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -6,6 +6,7 @@ import type { GatewayContext } from '../gateway/context';
 import { performWrite, type PayloadRecord } from '../gateway/mutations';
 import { CreateUserArgs, KEY_DESCRIPTION, UpdateUserArgs, UserPayload } from './mutation.types';
 import { presentUser } from './present';
+import { stripUndefined } from '../core/objects';
 
 
 /**
@@ -20,7 +21,7 @@ export class MutationResolver {
     return run(ctx, input.source, idempotencyKey ?? null, input, () => {
       const { source, userTypeIds, facilityIds, primaryFacilityId, ...rest } = input;
       const record: CreateRecord = {
-        ...stripUndefined(rest),
+        ...(stripUndefined(rest) as typeof rest),
         userTypeIds: userTypeIds?.map((id, i) => native(id, `input.userTypeIds[${i}]`, 'UserType', source)) ?? null,
         facilityIds: facilityIds?.map((id, i) => native(id, `input.facilityIds[${i}]`, 'Facility', source)) ?? null,
         primaryFacilityId: primaryFacilityId ? native(primaryFacilityId, 'input.primaryFacilityId', 'Facility', source) : null,
@@ -31,7 +32,7 @@ export class MutationResolver {
 
   @Mutation(() => UserPayload, { description: 'Changes the given fields; every other field is preserved (read-modify-write where the vendor only replaces whole records).' })
   async updateUser(@Args(() => UpdateUserArgs) { id, input, idempotencyKey }: UpdateUserArgs, @Ctx() ctx: GatewayContext) {
-    return runOnUser(ctx, id, idempotencyKey ?? null, { input }, (nativeId) => ({ op: 'updateUser', nativeId, input: stripUndefined({ ...input }) as UpdateRecord }));
+    return runOnUser(ctx, id, idempotencyKey ?? null, { input }, (nativeId) => ({ op: 'updateUser', nativeId, input: stripUndefined(input) as UpdateRecord }));
   }
 
   @Mutation(() => UserPayload, { description: 'Deactivates (active: false) or reactivates a user — the off-boarding operation every vendor supports.' })
@@ -110,8 +111,4 @@ function userErrorPayload(field: string | null, code: string, message: string): 
 
 function present(p: PayloadRecord) {
   return { ...p, user: p.user ? presentUser(p.user) : null };
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
