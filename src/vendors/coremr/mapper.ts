@@ -58,43 +58,28 @@ export function normalizeUser(v: unknown): CoremrUser | null {
   return out as unknown as CoremrUser;
 }
 
-export function normalizeUserList(v: unknown): CoremrUser[] | null {
+/** A list is usable only if every item is: one malformed record makes the whole answer SOURCE_BAD_RESPONSE. */
+function normalizeList<T>(v: unknown, item: (x: unknown) => T | null): T[] | null {
   if (!Array.isArray(v)) return null;
-  const out: CoremrUser[] = [];
-  for (const item of v) {
-    const u = normalizeUser(item);
-    if (!u) return null;
-    out.push(u);
-  }
-  return out;
-}
-
-export function normalizeUserTypes(v: unknown): CoremrUserType[] | null {
-  if (!Array.isArray(v)) return null;
-  const out: CoremrUserType[] = [];
-  for (const item of v) {
-    const t = normalizeUserType(item);
+  const out: T[] = [];
+  for (const x of v) {
+    const t = item(x);
     if (!t) return null;
     out.push(t);
   }
   return out;
 }
 
+export const normalizeUserList = (v: unknown): CoremrUser[] | null => normalizeList(v, normalizeUser);
+
+export const normalizeUserTypes = (v: unknown): CoremrUserType[] | null => normalizeList(v, normalizeUserType);
+
 export function normalizeUserType(v: unknown): CoremrUserType | null {
   const name = (v as { name?: unknown } | null)?.name;
   return typeof name === 'string' && name !== '' ? { name } : null;
 }
 
-export function normalizeFacilities(v: unknown): CoremrFacilityAccess[] | null {
-  if (!Array.isArray(v)) return null;
-  const out: CoremrFacilityAccess[] = [];
-  for (const item of v) {
-    const f = normalizeFacility(item);
-    if (!f) return null;
-    out.push(f);
-  }
-  return out;
-}
+export const normalizeFacilities = (v: unknown): CoremrFacilityAccess[] | null => normalizeList(v, normalizeFacility);
 
 export function normalizeFacility(v: unknown): CoremrFacilityAccess | null {
   if (typeof v !== 'object' || v === null) return null;
