@@ -3,7 +3,7 @@ import { SourceError, isSourceError } from '../core/errors';
 import type { UserErrorRecord, WriteInput, WriteOutcome, WriteStep } from '../core/writes';
 import type { UserRecord } from '../core/model';
 import type { GatewayContext } from './context';
-import type { SourceReader } from '../core/connector';
+import type { Connector, SourceReader } from '../core/connector';
 import { fingerprint } from './idempotency';
 
 export interface PayloadRecord {
@@ -41,7 +41,7 @@ export async function performWrite(
   const writer = connector.writer(gctx.request, reader);
   const problems = await writer.validate(write);
   if (problems.length) return failed(problems);
-  const lockout = await guardServiceAccount(gctx, sourceId, write, reader);
+  const lockout = await guardServiceAccount(connector, gctx, write, reader);
   if (lockout) return failed([lockout]);
 
   const execute = async (): Promise<{ value: PayloadRecord; keep: boolean }> => {
@@ -70,11 +70,10 @@ export async function performWrite(
  * the password of the account the gateway signs in with (an off-boarding job run over "everyone"
  * would otherwise cut every later request off). Nothing is sent to the vendor.
  */
-async function guardServiceAccount(gctx: GatewayContext, sourceId: string, write: WriteInput, reader: SourceReader): Promise<UserErrorRecord | null> {
+async function guardServiceAccount(connector: Connector, gctx: GatewayContext, write: WriteInput, reader: SourceReader): Promise<UserErrorRecord | null> {
   const risky =
     (write.op === 'setUserActive' && !write.active) || write.op === 'deleteUser' || (write.op === 'updateUser' && write.input.password != null);
-  const connector = gctx.sources.get(sourceId);
-  if (!risky || !connector?.isServiceAccount) return null;
+  if (!risky || !connector.isServiceAccount) return null;
   try {
     if (!(await connector.isServiceAccount(write.nativeId, gctx.request, reader))) return null;
   } catch (err) {
@@ -83,7 +82,7 @@ async function guardServiceAccount(gctx: GatewayContext, sourceId: string, write
   return {
     field: write.op === 'updateUser' ? 'input.password' : 'id',
     code: 'CONFLICT',
-    message: `This is the account staffgraph uses to reach source "${sourceId}"; ${write.op} on it would lock the gateway out. Change the source's credentials first.`,
+    message: `This is the account staffgraph uses to reach source "${connector.sourceId}"; ${write.op} on it would lock the gateway out. Change the source's credentials first.`,
   };
 }
 
@@ -91,7 +90,7 @@ function failed(userErrors: UserErrorRecord[]): PayloadRecord {
   return { user: null, deletedUserId: null, userErrors, steps: [], replayed: false };
 }
 
-async function call(writer: ReturnType<import('../core/connector').Connector['writer']>, w: WriteInput, sourceId: string): Promise<WriteOutcome> {
+async function call(writer: ReturnType<Connector['writer']>, w: WriteInput, sourceId: string): Promise<WriteOutcome> {
   const missing = (): never => {
     throw new SourceError('INTERNAL_SERVER_ERROR', sourceId);
   };

@@ -10,8 +10,8 @@ import type { GatewayContext } from './context';
  *  - partial results: each source that failed inside `users` adds one top-level error with
  *    extensions.code and extensions.source, next to the data of the sources that answered;
  *  - masked errors get the request id, which is also the `x-request-id` response header, and are
- *    logged with it (error class and stack frames only — never the message, which may hold input);
- *  - upstream work still running when the response leaves is cancelled.
+ *    logged with it (error class and stack frames only — never the message, which may hold input).
+ * Upstream work still running is cancelled by the HTTP server when the response closes.
  */
 export function gatewayPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -37,7 +37,6 @@ export function gatewayPlugin(logger: Logger): ApolloServerPlugin<GatewayContext
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId } } : e,
           );
           if (errors.length) result.errors = errors;
-          contextValue.dispose();
         },
       };
     },
