@@ -6,6 +6,7 @@ import { VENDORS, findVendor } from '../vendors/registry';
 import { configForSimulators, startApp } from '../app';
 import { buildGatewaySchema, schemaSdl } from '../schema/build';
 import { sourceIdFor, startSimulators, writeSimulatorConfig } from './simulators';
+import { apikeyCommand } from './apikey';
 
 const USAGE = `staffgraph — one GraphQL API over clinical vendors' user APIs
 
@@ -16,6 +17,8 @@ const USAGE = `staffgraph — one GraphQL API over clinical vendors' user APIs
   staffgraph simulate <${VENDORS.map((v) => v.vendor).join('|')}|all> [--port N] [--users N] [--seed N]
                       [--latency-ms N] [--write-config FILE]
       Runs simulators only; --write-config writes a gateway config with their credentials.
+  staffgraph apikey create --name N --scopes users:read,users:write [--sources a,b]
+      Prints a new API key once, and the auth.apiKeys line (with its hash only) for the config.
   staffgraph schema
       Prints the GraphQL SDL.
 `;
@@ -29,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case 'simulate':
       return simulate(rest);
+    case 'apikey':
+      return apikeyCommand(rest, (line) => process.stdout.write(line));
     case 'schema':
       process.stdout.write(schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor))));
       return 0;
@@ -65,7 +70,9 @@ async function demo(args: string[]): Promise<number> {
   const app = await startApp(config, VENDORS, logger);
   process.stdout.write(`\nstaffgraph demo\n`);
   sims.forEach((s, i) => process.stdout.write(`  simulator ${VENDORS[i]!.vendor.padEnd(22)} ${s.baseUrl}\n`));
-  process.stdout.write(`\n  GraphQL IDE (open in a browser): ${app.url}\n  Press Ctrl+C to stop.\n\n`);
+  process.stdout.write(`\n  GraphQL IDE (open in a browser): ${app.url}\n`);
+  process.stdout.write(`  auth: none — listening on loopback only; every request is an anonymous caller holding every scope.\n`);
+  process.stdout.write(`        (\`staffgraph serve\` requires callers: see auth in the README.)\n  Press Ctrl+C to stop.\n\n`);
   await untilSignal();
   await app.close();
   await Promise.all(sims.map((s) => s.close()));
@@ -81,8 +88,9 @@ async function serve(args: string[]): Promise<number> {
   if (port !== undefined) config.server.port = port;
   const logger = createLogger(config.server.logLevel);
   const app = await startApp(config, VENDORS, logger);
-  logger.info('listening', { url: app.url, sources: config.sources.length });
+  logger.info('listening', { url: app.url, sources: config.sources.length, auth: config.auth.mode, introspection: config.server.introspection });
   process.stdout.write(`staffgraph serving ${config.sources.length} source(s) at ${app.url}\n`);
+  if (config.auth.mode === 'none') process.stdout.write('auth: none — loopback only; every request holds every scope.\n');
   await untilSignal();
   await app.close();
   return 0;

@@ -55,6 +55,9 @@ export function writeSimulatorConfig(file: string, sims: ReadonlyArray<{ id: str
     if (Object.keys(sim.options).length) entry.options = sim.options;
     return entry;
   });
-  const header = '# Written by `staffgraph simulate --write-config`: credentials for local simulators only.\n';
-  writeFileSync(file, header + YAML.stringify({ server: { port }, sources }), { mode: 0o600 });
+  const header =
+    '# Written by `staffgraph simulate --write-config`: credentials for local simulators only.\n' +
+    '# auth.mode none is accepted only while server.host is loopback; configure auth.jwt or auth.apiKeys\n' +
+    '# (`staffgraph apikey create`) before exposing the gateway.\n';
+  writeFileSync(file, header + YAML.stringify({ server: { port, host: '127.0.0.1' }, auth: { mode: 'none' }, sources }), { mode: 0o600 });
 }

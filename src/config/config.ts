@@ -4,6 +4,9 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import type { SourceConfig, VendorModule } from '../core/connector';
 import type { LogLevel } from '../core/logger';
+import { parseAuthConfig, unknownSourceProblems, type AuthConfig } from '../auth/config';
+import { DEFAULT_LIMITS, type QueryLimits } from '../server/limits/query-limits';
+import { isLoopbackHost } from './loopback';
 
 /**
  * The gateway config file (DESIGN.md §6, contract). `${ENV_VAR}` is substituted in every string
@@ -17,7 +20,14 @@ export interface GatewayConfig {
     /** Deadline for all upstream work of one GraphQL request. Defaults to 20_000 (twenty seconds). */
     requestTimeoutMs: number;
     logLevel: LogLevel;
+    /** Whether __schema/__type are served (DESIGN.md §11). Explicit, never from NODE_ENV. Defaults to true. */
+    introspection: boolean;
+    limits: QueryLimits;
+    /** Origins allowed to call from a browser. Defaults to none. */
+    cors: { origins: string[] };
   };
+  /** Who may call (DESIGN.md §10). `serve` defaults to mode required; the demo runs with mode none on loopback. */
+  auth: AuthConfig;
   sources: SourceConfig[];
 }
 
@@ -58,12 +68,34 @@ const serverSchema = z
     host: z.string().default('127.0.0.1'),
     requestTimeoutMs: z.number().int().positive().default(20_000),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    introspection: z.boolean().default(true),
+    limits: z
+      .object({
+        maxBodyBytes: z.number().int().min(1024),
+        maxTokens: z.number().int().positive(),
+        maxDepth: z.number().int().positive(),
+        maxAliases: z.number().int().nonnegative(),
+        maxDirectives: z.number().int().nonnegative(),
+        maxRootFields: z.number().int().positive(),
+        // 500 is the schema's own ceiling for `users(first:)`.
+        maxFirst: z.number().int().positive().max(500),
+        maxCost: z.number().int().positive(),
+      })
+      .partial()
+      .strict()
+      .default({})
+      .transform((l) => ({ ...DEFAULT_LIMITS, ...l })),
+    cors: z
+      .object({ origins: z.array(z.string().refine((o) => /^https?:\/\/[^/]+$/.test(o) && URL.canParse(o), 'must be an origin like https://app.example.org (scheme, host, optional port; no path)')) })
+      .strict()
+      .default({ origins: [] }),
   })
   .strict();
 
 const topSchema = z
   .object({
     server: z.unknown().optional(),
+    auth: z.unknown().optional(),
     sources: z.array(z.unknown()).min(1, 'at least one source is required'),
   })
   .strict();
@@ -127,8 +159,14 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
       options: vendorParsed.options,
     });
   });
-  if (problems.length || !server.success) throw new ConfigError(problems);
-  return { server: server.data, sources };
+  const auth = parseAuthConfig(top.data.auth ?? {}, { configDir, defaultMode: 'required' });
+  if (!auth.ok) problems.push(...auth.problems);
+  else problems.push(...unknownSourceProblems(auth.config, sources.map((s) => s.id)));
+  if (server.success && auth.ok && auth.config.mode === 'none' && !isLoopbackHost(server.data.host)) {
+    problems.push(`auth.mode: "none" is allowed only when server.host is a loopback address (127.0.0.1, ::1, localhost), not ${JSON.stringify(server.data.host)}; configure auth.jwt or auth.apiKeys`);
+  }
+  if (problems.length || !server.success || !auth.ok) throw new ConfigError(problems);
+  return { server: server.data, auth: auth.config, sources };
 }
 
 /** Replaces ${NAME} in every string; a missing variable is a problem naming the key, not the value. */

@@ -47,6 +47,28 @@ export interface Capabilities {
   writes: Record<WriteOperation, WriteCapability>;
 }
 
+/**
+ * What a query can cost at this source, in vendor calls (DESIGN.md §11: `maxCost` counts these),
+ * declared by each connector from how its reader batches. Estimated before anything runs, so each
+ * function is an upper bound for one request, not a measurement. `n` is a number of users.
+ */
+export interface ReadCosts {
+  /** Calls to list up to `first` users (vendor pages). */
+  listUsers(first: number): number;
+  /** Calls to look up `n` distinct users by id in one request (Open Dental: one list scan for any n). */
+  usersById(n: number): number;
+  /** Calls to resolve `userTypes` of `n` users; `n = 0` is the part paid once per request (a catalog). */
+  userTypesOf(n: number): number;
+  /** The same for `facilityAccess`. */
+  facilityAccessOf(n: number): number;
+  /** One catalog read: `userTypes(source:)`, `facilities(source:)`, or `node(id:)` of a catalog entry. */
+  catalog: number;
+  /** One `Source.health` check. */
+  health: number;
+  /** The most calls one mutation makes (reads before the write, the write, relation writes). */
+  write: number;
+}
+
 /** What the core asks of a source within one request. Implementations batch and cache with DataLoader. */
 export interface SourceReader {
   /**
@@ -78,6 +100,8 @@ export interface Connector {
   readonly vendor: string;
   readonly name: string;
   readonly capabilities: Capabilities;
+  /** Vendor calls per kind of read, for the query cost limit (checked before any resolver runs). */
+  readonly costs: ReadCosts;
   /** A fresh reader with its own DataLoaders; the core calls this once per request per source. */
   reader(ctx: RequestContext): SourceReader;
   /**

@@ -13,6 +13,12 @@ export const ErrorCode = {
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
   SOURCE_AUTH_FAILED: 'SOURCE_AUTH_FAILED',
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
+  /** No or bad credentials (HTTP 401; DESIGN.md §10). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller lacks the scope (DESIGN.md §10). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** Over a query limit (HTTP 400; DESIGN.md §11); extensions name the limit and its value. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -29,6 +35,9 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   SOURCE_BAD_RESPONSE: 'The source sent a response that could not be understood.',
   SOURCE_AUTH_FAILED: 'The gateway could not authenticate to the source.',
   OUTCOME_UNKNOWN: 'The source did not confirm the outcome of the write.',
+  UNAUTHENTICATED: 'Authentication is required.',
+  FORBIDDEN: 'The caller is not allowed to do this.',
+  QUERY_TOO_COMPLEX: 'The query is over a limit.',
   INTERNAL_SERVER_ERROR: 'Internal server error.',
 };
 

@@ -4,7 +4,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { registerVendors } from './enums';
 import { QueryResolver } from './query.resolver';
 import { MutationResolver } from './mutation.resolver';
-import { FacilityRelationsResolver, SourceResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
+import { FacilityRelationsResolver, SourceResolver, UserPayloadResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
+import { scopeAuthChecker } from './auth-checker';
 
 /**
  * Builds the executable schema. Validation: class-validator rules on input and args classes run
@@ -13,7 +14,9 @@ import { FacilityRelationsResolver, SourceResolver, UserRelationsResolver, UserT
 export async function buildGatewaySchema(vendorNames: readonly string[]): Promise<GraphQLSchema> {
   registerVendors(vendorNames);
   return buildSchema({
-    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver],
+    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver],
+    authChecker: scopeAuthChecker,
+    authMode: 'error',
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
 }

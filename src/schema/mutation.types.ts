@@ -181,6 +181,9 @@ export class UserPayload {
  * Arguments of createUser/updateUser as @ArgsType classes, so class-validator reports nested
  * fields with the argument's name ("input.email") and validates idempotencyKey too.
  */
+/** Global ids are base64url JSON of (type, source, native id); none of ours comes near this. */
+export const MAX_ID_LENGTH = 1024;
+
 export const KEY_DESCRIPTION = 'Optional, 1–255 characters. The same key with the same input returns the first result without calling the vendor again.';
 
 @ArgsType()
@@ -197,6 +200,7 @@ export class CreateUserArgs {
 @ArgsType()
 export class UpdateUserArgs {
   @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
   id!: string;
   @Field(() => UpdateUserInput)
   @ValidateNested()
@@ -205,4 +209,61 @@ export class UpdateUserArgs {
   @IsOptional()
   @Length(1, 255)
   idempotencyKey?: string | null;
+}
+
+/** Arguments shared by every mutation on one user. */
+@ArgsType()
+class IdempotentArgs {
+  @Field(() => String, { nullable: true, description: KEY_DESCRIPTION })
+  @IsOptional()
+  @Length(1, 255)
+  idempotencyKey?: string | null;
+}
+
+@ArgsType()
+export class SetUserActiveArgs extends IdempotentArgs {
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  id!: string;
+  @Field(() => Boolean)
+  active!: boolean;
+}
+
+@ArgsType()
+export class DeleteUserArgs extends IdempotentArgs {
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  id!: string;
+}
+
+@ArgsType()
+export class UserTypeChangeArgs extends IdempotentArgs {
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  userId!: string;
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  userTypeId!: string;
+}
+
+@ArgsType()
+export class RevokeFacilityAccessArgs extends IdempotentArgs {
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  userId!: string;
+  @Field(() => ID)
+  @Length(1, MAX_ID_LENGTH)
+  facilityId!: string;
+}
+
+@ArgsType()
+export class GrantFacilityAccessArgs extends RevokeFacilityAccessArgs {
+  @Field(() => Boolean, { defaultValue: false })
+  primary!: boolean;
+}
+
+@ArgsType()
+export class UpdateFacilityAccessArgs extends RevokeFacilityAccessArgs {
+  @Field(() => Boolean)
+  primary!: boolean;
 }

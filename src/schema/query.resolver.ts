@@ -2,8 +2,8 @@ import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { decodeId } from '../core/ids';
 import type { UserFilter as FilterRecord } from '../core/model';
-import type { GatewayContext } from '../gateway/context';
-import { walkUsers } from '../gateway/users-walk';
+import type { RequestScope } from '../service/request-scope';
+import { walkUsers } from '../service/users-walk';
 import { Node } from './node.interface';
 import { User } from './user.type';
 import { Facility, UserType } from './catalog.type';
@@ -17,9 +17,10 @@ import { selects } from './selection';
 @Resolver()
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any User, UserType or Facility by global id.' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     const { type, sourceId, nativeId } = decodeId(id);
-    if (!ctx.sources.get(sourceId)) return null;
+    // A source outside the caller's grant answers like a missing record (DESIGN.md §10).
+    if (!ctx.findConnector(sourceId)) return null;
     const reader = ctx.reader(sourceId);
     if (type === 'User') return nullable(await reader.user(nativeId), presentUser);
     if (type === 'UserType') return nullable(await reader.userType(nativeId), presentUserType);
@@ -27,14 +28,14 @@ export class QueryResolver {
   }
 
   @Query(() => User, { nullable: true, description: 'One user by global id; null when the source has no such user.' })
-  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     const { sourceId, nativeId } = decodeId(id, 'id', 'User');
-    if (!ctx.sources.get(sourceId)) return null;
+    if (!ctx.findConnector(sourceId)) return null;
     return nullable(await ctx.reader(sourceId).user(nativeId), presentUser);
   }
 
   @Query(() => UserConnection, { description: 'Users across sources in configured order. A failing source is listed in sourceErrors; the others still answer.' })
-  async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+  async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: RequestScope, @Info() info: GraphQLResolveInfo) {
     const result = await walkUsers(ctx, {
       filter: toFilterRecord(args.filter),
       sources: args.sources ?? null,
@@ -51,19 +52,19 @@ export class QueryResolver {
     };
   }
 
-  @Query(() => [Source])
-  sources(@Ctx() ctx: GatewayContext) {
-    return ctx.sources.connectors.map(presentSource);
+  @Query(() => [Source], { description: 'The sources this caller may see, in configured order.' })
+  sources(@Ctx() ctx: RequestScope) {
+    return ctx.visibleConnectors().map(presentSource);
   }
 
   @Query(() => [UserType], { description: "A source's user-type catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
-  async userTypes(@Arg('source', () => ID) source: string, @Ctx() ctx: GatewayContext) {
+  async userTypes(@Arg('source', () => ID) source: string, @Ctx() ctx: RequestScope) {
     ctx.connector(source);
     return (await ctx.reader(source).userTypes()).map(presentUserType);
   }
 
   @Query(() => [Facility], { description: "A source's facility catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
-  async facilities(@Arg('source', () => ID) source: string, @Ctx() ctx: GatewayContext) {
+  async facilities(@Arg('source', () => ID) source: string, @Ctx() ctx: RequestScope) {
     ctx.connector(source);
     return (await ctx.reader(source).facilities()).map(presentFacility);
   }

@@ -1,9 +1,12 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { UserRecord, UserTypeRecord, FacilityRecord } from '../core/model';
-import type { GatewayContext } from '../gateway/context';
+import type { RequestScope } from '../service/request-scope';
 import { User } from './user.type';
 import { Facility, FacilityAccess, UserType } from './catalog.type';
 import { Source, SourceCapabilities, SourceHealth } from './source.type';
+import { UserPayload } from './mutation.types';
+import { GraphQLError } from 'graphql';
+import type { Presented } from './present';
 import { presentAccess, presentCapabilities, presentSource, presentUserType } from './present';
 
 /**
@@ -13,17 +16,17 @@ import { presentAccess, presentCapabilities, presentSource, presentUserType } fr
 @Resolver(() => User)
 export class UserRelationsResolver {
   @FieldResolver(() => Source)
-  source(@Root() user: UserRecord, @Ctx() ctx: GatewayContext) {
+  source(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     return presentSource(ctx.connector(user.sourceId));
   }
 
   @FieldResolver(() => [UserType], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
-  async userTypes(@Root() user: UserRecord, @Ctx() ctx: GatewayContext) {
+  async userTypes(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     return (await ctx.reader(user.sourceId).userTypesOf(user)).map(presentUserType);
   }
 
   @FieldResolver(() => [FacilityAccess], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
-  async facilityAccess(@Root() user: UserRecord, @Ctx() ctx: GatewayContext) {
+  async facilityAccess(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     return (await ctx.reader(user.sourceId).facilityAccessOf(user)).map(presentAccess);
   }
 }
@@ -31,7 +34,7 @@ export class UserRelationsResolver {
 @Resolver(() => UserType)
 export class UserTypeRelationsResolver {
   @FieldResolver(() => Source)
-  source(@Root() t: UserTypeRecord, @Ctx() ctx: GatewayContext) {
+  source(@Root() t: UserTypeRecord, @Ctx() ctx: RequestScope) {
     return presentSource(ctx.connector(t.sourceId));
   }
 }
@@ -39,7 +42,7 @@ export class UserTypeRelationsResolver {
 @Resolver(() => Facility)
 export class FacilityRelationsResolver {
   @FieldResolver(() => Source)
-  source(@Root() f: FacilityRecord, @Ctx() ctx: GatewayContext) {
+  source(@Root() f: FacilityRecord, @Ctx() ctx: RequestScope) {
     return presentSource(ctx.connector(f.sourceId));
   }
 }
@@ -47,12 +50,28 @@ export class FacilityRelationsResolver {
 @Resolver(() => Source)
 export class SourceResolver {
   @FieldResolver(() => SourceCapabilities)
-  capabilities(@Root() source: { id: string }, @Ctx() ctx: GatewayContext) {
+  capabilities(@Root() source: { id: string }, @Ctx() ctx: RequestScope) {
     return presentCapabilities(ctx.connector(source.id));
   }
 
   @FieldResolver(() => SourceHealth, { description: 'A live check: one cheap vendor call, reused by every request for 5 seconds.' })
-  health(@Root() source: { id: string }, @Ctx() ctx: GatewayContext) {
+  health(@Root() source: { id: string }, @Ctx() ctx: RequestScope) {
     return ctx.sourceHealth(source.id);
+  }
+}
+
+/**
+ * A mutation payload's `user` is a user record like any other: reading it needs `users:read`
+ * (a write-only service sees userErrors and steps, not the record), and its PII fields need
+ * `users:pii` through the auth checker.
+ */
+@Resolver(() => UserPayload)
+export class UserPayloadResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The user after the change (null on failure and after delete). Needs users:read.' })
+  user(@Root() payload: { user: Presented<UserRecord> | null }, @Ctx() ctx: RequestScope) {
+    if (payload.user && !ctx.may('users:read')) {
+      throw new GraphQLError('user needs the users:read scope.', { extensions: { code: 'FORBIDDEN', scope: 'users:read' } });
+    }
+    return payload.user;
   }
 }

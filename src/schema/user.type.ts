@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Authorized, Field, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Node } from './node.interface';
 import { UserStatus } from './enums';
@@ -19,6 +19,9 @@ export class UserIdentifiers {
   healthcarePartyId!: string | null;
 }
 
+/** Fields behind the users:pii scope (DESIGN.md §10); without it they are null with a FORBIDDEN error at their path. */
+const PII = 'Needs the users:pii scope: without it, null with a FORBIDDEN error at this path.';
+
 /** A user account in one source. `id`, `source`, `userTypes` and `facilityAccess` are resolved in user.resolver.ts. */
 @ObjectType({ implements: Node, description: 'A user account in one source.' })
 export class User extends Node {
@@ -34,9 +37,11 @@ export class User extends Node {
   middleInitial!: string | null;
   @Field(() => String, { nullable: true })
   lastName!: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: PII })
+  @Authorized('users:pii')
   email!: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: PII })
+  @Authorized('users:pii')
   phone!: string | null;
   @Field(() => String, { nullable: true, description: 'CorEMR title / PainChek position.' })
   title!: string | null;
@@ -48,10 +53,12 @@ export class User extends Node {
   createdAt!: Date | null;
   @Field(() => DateTimeResolver, { nullable: true })
   updatedAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { nullable: true, description: PII })
+  @Authorized('users:pii')
   lastLoginAt!: Date | null;
-  @Field(() => UserIdentifiers)
-  identifiers!: UserIdentifiers;
+  @Field(() => UserIdentifiers, { nullable: true, description: PII })
+  @Authorized('users:pii')
+  identifiers!: UserIdentifiers | null;
   @Field(() => Boolean, { nullable: true, description: 'True when the user reaches every facility; null where the vendor does not say.' })
   allFacilities!: boolean | null;
 }

@@ -21,7 +21,7 @@ function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
 
 test('a valid config with ${ENV} substitution parses, with defaults', () => {
   const config = parseConfig(
-    { sources: [{ id: 'dental', vendor: 'opendental', baseUrl: 'http://127.0.0.1:7102/api/v1', auth: { developerKey: '${OD_DEV}', customerKey: '${OD_CUST}' } }] },
+    { auth: { mode: 'none' }, sources: [{ id: 'dental', vendor: 'opendental', baseUrl: 'http://127.0.0.1:7102/api/v1', auth: { developerKey: '${OD_DEV}', customerKey: '${OD_CUST}' } }] },
     VENDORS,
     tmpdir(),
     { OD_DEV: 'dev-key', OD_CUST: 'cust-key' },
@@ -30,6 +30,50 @@ test('a valid config with ${ENV} substitution parses, with defaults', () => {
   assert.equal(config.server.requestTimeoutMs, 20_000);
   assert.equal(config.sources[0]!.name, 'dental');
   assert.deepEqual(config.sources[0]!.auth, { developerKey: 'dev-key', customerKey: 'cust-key' });
+  // DESIGN.md §11 defaults, explicit introspection, no CORS origin.
+  assert.deepEqual(config.server.limits, { maxBodyBytes: 102400, maxTokens: 2000, maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxRootFields: 10, maxFirst: 100, maxCost: 1000 });
+  assert.equal(config.server.introspection, true);
+  assert.deepEqual(config.server.cors, { origins: [] });
+  assert.equal(config.auth.mode, 'none');
+});
+
+const ONE_SOURCE = [{ id: 'dental', vendor: 'opendental', baseUrl: 'http://127.0.0.1:7102/api/v1', auth: { developerKey: 'd', customerKey: 'c' } }];
+
+test('serve requires callers by default: no auth block is a problem; mode none only on loopback', () => {
+  assert.match(problems({ sources: ONE_SOURCE }).join('\n'), /^auth/m);
+  for (const host of ['0.0.0.0', '::', '10.1.2.3', 'gateway.example.org']) {
+    const lines = problems({ server: { host }, auth: { mode: 'none' }, sources: ONE_SOURCE });
+    assert.equal(lines.length, 1, host);
+    assert.match(lines[0]!, /auth\.mode: "none" is allowed only when server\.host is a loopback address/);
+  }
+  for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) assert.deepEqual(problems({ server: { host }, auth: { mode: 'none' }, sources: ONE_SOURCE }), [], host);
+});
+
+test('limits, cors and introspection are validated, one line each', () => {
+  const lines = problems({
+    server: { introspection: 'yes', limits: { maxDepth: 0, maxFirst: 1000, maxWhatever: 1 }, cors: { origins: ['https://ok.example.org', 'https://bad.example.org/path', '*'] } },
+    auth: { mode: 'none' },
+    sources: ONE_SOURCE,
+  });
+  const text = lines.join('\n');
+  assert.match(text, /server\.introspection/);
+  assert.match(text, /server\.limits\.maxDepth/);
+  assert.match(text, /server\.limits\.maxFirst/);
+  assert.match(text, /server\.limits.*maxWhatever/);
+  assert.match(text, /server\.cors\.origins\[1\]/);
+  assert.match(text, /server\.cors\.origins\[2\]/);
+  assert.doesNotMatch(text, /origins\[0\]/);
+});
+
+test('`staffgraph serve` with mode none on a non-loopback host refuses to start with one clear line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-config-'));
+  const file = join(dir, 'open.yaml');
+  writeFileSync(file, 'server: { host: 0.0.0.0 }\nauth: { mode: none }\nsources:\n  - { id: dental, vendor: opendental, baseUrl: "http://127.0.0.1:1/api/v1", auth: { developerKey: d, customerKey: c } }\n');
+  const res = spawnSync(process.execPath, [CLI, 'serve', '--config', file], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(res.status, 2);
+  const problemLines = res.stderr.split('\n').filter((l) => l.trim().startsWith('- '));
+  assert.equal(problemLines.length, 1);
+  assert.match(problemLines[0]!, /auth\.mode: "none" is allowed only when server\.host is a loopback address/);
 });
 
 test('each problem is one line naming the key, and secrets are never echoed', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withoutEchoedValue } from '../../src/gateway/errors';
+import { withoutEchoedValue } from '../../src/server/format-error';
 
 // Table-driven: graphql-js coercion messages quote the rejected value; ours must not.
 const CASES: Array<[string, string]> = [

@@ -31,7 +31,7 @@ test('unknown IDE assets and paths are 404; / redirects to the IDE', async () =>
   assert.equal((await fetch(new URL('/favicon.ico', stack.url))).status, 204);
   const root = await fetch(new URL('/', stack.url), { redirect: 'manual' });
   assert.equal(root.status, 302);
-  assert.equal(root.headers.get('location'), '/graphql');
+  assert.equal(root.headers.get('location'), 'graphql', 'relative: works under a reverse-proxy path prefix');
 });
 
 test('the IDE’s requests (POST JSON) work; a GET without preflight header is refused by CSRF prevention', async () => {

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeExecutableSchemaForTest } from '../support/throwing-schema';
-import { startGateway } from '../../src/gateway/server';
-import { SourceSet } from '../../src/gateway/sources';
+import { startGateway } from '../../src/server/http-server';
+import { SourceSet } from '../../src/service/sources';
 import { createLogger } from '../../src/core/logger';
-import { formatError } from '../../src/gateway/errors';
+import { formatError } from '../../src/server/format-error';
 import { SourceError } from '../../src/core/errors';
+import { anonymousCaller } from '../../src/auth/caller';
+import { MemoryIdempotencyStore } from '../../src/service/idempotency';
+import { DEFAULT_LIMITS } from '../../src/server/limits/query-limits';
 
 test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id, and logged without its message', async () => {
   const lines: string[] = [];
@@ -16,6 +19,11 @@ test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id
     port: 0,
     host: '127.0.0.1',
     requestTimeoutMs: 5000,
+    authenticator: { authenticate: async () => ({ ok: true as const, caller: anonymousCaller() }) },
+    idempotency: new MemoryIdempotencyStore(),
+    introspection: true,
+    limits: DEFAULT_LIMITS,
+    cors: { origins: [] },
   });
   try {
     const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ boom }' }) });

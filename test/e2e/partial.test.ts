@@ -7,7 +7,7 @@ let stack: Stack;
 before(async () => {
   // A short per-source deadline (one vendor call) inside a longer request deadline: a slow source
   // times out on its own budget and the sources after it still answer.
-  stack = await startStack({ users: 30, requestTimeoutMs: 10_000, http: { requestTimeoutMs: 1000 } });
+  stack = await startStack({ users: 30, requestTimeoutMs: 10_000, http: { requestTimeoutMs: 1000 }, server: { limits: { maxFirst: 500 } } });
 });
 after(() => stack.close());
 afterEach(() => stack.resetAll());

@@ -59,7 +59,7 @@ export type UserByIdQueryVariables = Exact<{
 }>;
 
 
-export type UserByIdQuery = { user: { id: string, nativeId: string, username: string | null, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, title: string | null, status: UserStatus, createdAt: string | null, lastLoginAt: string | null, allFacilities: boolean | null, identifiers: { npi: string | null, dea: string | null, employeeNumber: string | null, providerNumber: string | null, externalId: string | null, healthcarePartyId: string | null } } | null };
+export type UserByIdQuery = { user: { id: string, nativeId: string, username: string | null, displayName: string, firstName: string | null, lastName: string | null, email: string | null, phone: string | null, title: string | null, status: UserStatus, createdAt: string | null, lastLoginAt: string | null, allFacilities: boolean | null, identifiers: { npi: string | null, dea: string | null, employeeNumber: string | null, providerNumber: string | null, externalId: string | null, healthcarePartyId: string | null } | null } | null };
 
 export type UsersPageQueryVariables = Exact<{
   first: number;

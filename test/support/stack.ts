@@ -4,6 +4,8 @@ import { createLogger, type Logger } from '../../src/core/logger';
 import { VENDORS } from '../../src/vendors/registry';
 import { configForSimulators, startApp } from '../../src/app';
 import { SimControl } from '../../src/sim/control';
+import type { GatewayConfig } from '../../src/config/config';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../src/server/limits/query-limits';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -18,7 +20,10 @@ export interface Stack {
   sims: Record<string, { sim: StartedSimulator; control: SimControl }>;
   /** Every log line the gateway wrote, for "no secret in logs" assertions. */
   logLines: string[];
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  /** POSTs a GraphQL request; `headers` adds e.g. an Authorization header. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** Every vendor request the simulators logged since the last clearLogs(), by source id. */
+  vendorCalls(): Promise<Record<string, number>>;
   resetAll(): Promise<void>;
   clearLogs(): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +40,10 @@ export async function startStack(opts: {
   latencyMs?: number;
   requestTimeoutMs?: number;
   http?: SourceHttpSettings;
+  /** Gateway `server` settings over the defaults (limits, introspection, cors). */
+  server?: Partial<Omit<GatewayConfig['server'], 'limits'>> & { limits?: Partial<QueryLimits> };
+  /** Defaults to `mode: none` (every request holds every scope). */
+  auth?: GatewayConfig['auth'];
 } = {}): Promise<Stack> {
   const vendors = opts.vendors ?? VENDORS;
   const started: StartedSimulator[] = [];
@@ -43,7 +52,8 @@ export async function startStack(opts: {
   const logger: Logger = createLogger('debug', (line) => logLines.push(line));
   const config = configForSimulators(
     started.map((sim, i) => ({ id: vendors[i]!.vendor, sim: { ...sim, http: { ...sim.http, ...opts.http } } })),
-    { requestTimeoutMs: opts.requestTimeoutMs ?? 20_000 },
+    { requestTimeoutMs: opts.requestTimeoutMs ?? 20_000, ...opts.server, limits: { ...DEFAULT_LIMITS, ...opts.server?.limits } },
+    opts.auth,
   );
   const app = await startApp(config, vendors, logger);
   const sims: Stack['sims'] = {};
@@ -52,10 +62,15 @@ export async function startStack(opts: {
     url: app.url,
     sims,
     logLines,
-    async gql(query, variables) {
-      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: JSON.parse(text), text };
+    },
+    async vendorCalls() {
+      const out: Record<string, number> = {};
+      for (const [id, s] of Object.entries(sims)) out[id] = (await s.control.requests()).length;
+      return out;
     },
     async resetAll() {
       // allSettled: a test may have stopped a simulator on purpose.

@@ -9,6 +9,7 @@ import { CoremrClient, ROUTES } from './client';
 import { resolveAuth } from './config';
 import { CoremrReader } from './loaders';
 import { CoremrWriter } from './writer';
+import { COREMR_COSTS } from './costs';
 
 export const CAPABILITIES: Capabilities = {
   // CorEMR documents no route listing usertypes or facilities (NOTES.md §0.5).
@@ -41,6 +42,7 @@ const HEALTH_PROBE_LNAME = 'zz-staffgraph-health-probe';
 export class CoremrConnector implements Connector {
   readonly vendor = 'coremr';
   readonly capabilities = CAPABILITIES;
+  readonly costs = COREMR_COSTS;
   readonly sourceId: string;
   readonly name: string;
   readonly client: CoremrClient;

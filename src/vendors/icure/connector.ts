@@ -8,6 +8,7 @@ import { IcureClient } from './client';
 import type { IcureAuthConfig } from './config';
 import { IcureReader } from './loaders';
 import { IcureWriter } from './writer';
+import { ICURE_COSTS } from './costs';
 
 const READ_MODIFY_WRITE = 'GET /rest/v2/user/{id} + PUT /rest/v2/user (whole document with its rev)';
 const NO_FACILITIES = 'iCure users have no facility access; use the healthcare party or group instead.';
@@ -50,6 +51,7 @@ export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, 
     vendor: 'icure',
     name: config.name,
     capabilities: ICURE_CAPABILITIES,
+    costs: ICURE_COSTS,
     reader: (ctx: RequestContext) => new IcureReader(config.id, client, semaphore, ctx),
     writer: (ctx, reader) => new IcureWriter(config.id, client, ctx, reader),
     /** With Basic or JWT auth the gateway is an ordinary iCure user: the one whose login is ours. */

@@ -6,6 +6,7 @@ import { OpenDentalClient } from './client';
 import { DEFAULT_MIN_INTERVAL_MS, type OpenDentalAuth, type OpenDentalOptions } from './config';
 import { OpenDentalReader } from './loaders';
 import { OpenDentalWriter } from './writer';
+import { OPENDENTAL_COSTS } from './costs';
 
 /**
  * One Open Dental source. Created once at start: the VendorHttp (undici Pool and the client-side
@@ -23,6 +24,7 @@ export function createConnector(config: SourceConfig, deps: ConnectorDeps): Conn
     vendor: 'opendental',
     name: config.name,
     capabilities: CAPABILITIES,
+    costs: OPENDENTAL_COSTS,
     reader: (ctx) => new OpenDentalReader(client, ctx),
     writer: (ctx, reader) => new OpenDentalWriter(client, ctx, reader instanceof OpenDentalReader ? reader : null, options.passwordRequiresSymbol ?? false),
     async health(ctx) {

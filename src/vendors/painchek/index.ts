@@ -10,6 +10,7 @@ import { parseSourceConfig, type PainChekAuth } from './config';
 import { PainChekReader } from './loaders';
 import { startSimulator } from './simulator';
 import { PainChekWriter } from './writer';
+import { PAINCHEK_COSTS } from './costs';
 
 /** What PainChek can do (DESIGN.md §3–§5, PainChek column). */
 export const CAPABILITIES: Capabilities = {
@@ -38,6 +39,7 @@ export const CAPABILITIES: Capabilities = {
 class PainChekConnector implements Connector {
   readonly vendor = 'painchek';
   readonly capabilities = CAPABILITIES;
+  readonly costs = PAINCHEK_COSTS;
   readonly sourceId: string;
   readonly name: string;
   private readonly http: VendorHttp;

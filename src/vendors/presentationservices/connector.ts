@@ -9,6 +9,7 @@ import { PsClient } from './client';
 import { typedConfig, type PsOptions } from './config';
 import { PsReader } from './loaders';
 import { PsWriter } from './writer';
+import { PS_COSTS } from './costs';
 
 export const CAPABILITIES: Capabilities = {
   userTypeCatalog: true,
@@ -46,6 +47,7 @@ export const CAPABILITIES: Capabilities = {
 export class PsConnector implements Connector {
   readonly vendor = 'presentationservices';
   readonly capabilities = CAPABILITIES;
+  readonly costs = PS_COSTS;
   readonly sourceId: string;
   readonly name: string;
   private readonly http: VendorHttp;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Connector, SourceReader } from '../core/connector';
 import { EMPTY_IDENTIFIERS, type UserPage, type UserRecord } from '../core/model';
 import { silentLogger } from '../core/logger';
-import { GatewayContext } from './context';
+import { RequestScope } from './request-scope';
+import { anonymousCaller } from '../auth/caller';
 import { MemoryIdempotencyStore } from './idempotency';
 import { SourceSet } from './sources';
 import { walkUsers, type WalkArgs } from './users-walk';
@@ -28,7 +29,7 @@ function stubSource(id: string, count: number, listUsers?: SourceReader['listUse
 }
 
 function ctx(...connectors: Connector[]) {
-  return new GatewayContext(new SourceSet(connectors), silentLogger, 5000, new MemoryIdempotencyStore());
+  return new RequestScope({ sources: new SourceSet(connectors), logger: silentLogger, requestTimeoutMs: 5000, idempotency: new MemoryIdempotencyStore() }, anonymousCaller());
 }
 const args = (over: Partial<WalkArgs>): WalkArgs => ({ filter: {}, sources: null, first: 4, after: null, include: { userTypes: false, facilityAccess: false }, ...over });
 

@@ -1,6 +1,6 @@
 import { SourceError, isSourceError } from '../core/errors';
 import type { UserFilter, UserRecord } from '../core/model';
-import type { GatewayContext } from './context';
+import type { RequestScope } from './request-scope';
 import { decodeCursor, encodeCursor, queryKey, type UsersCursor } from './cursor';
 
 export interface WalkArgs {
@@ -22,8 +22,8 @@ export interface WalkResult {
  * `users`: walks the selected sources in order, asking each for pages until `first` users are
  * collected. A failing source is skipped and reported (partial results), never fatal.
  */
-export async function walkUsers(gctx: GatewayContext, args: WalkArgs): Promise<WalkResult> {
-  const selected = args.sources ?? gctx.sources.connectors.map((c) => c.sourceId);
+export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<WalkResult> {
+  const selected = args.sources ?? gctx.visibleConnectors().map((c) => c.sourceId);
   selected.forEach((id) => gctx.connector(id, 'sources'));
   if (new Set(selected).size !== selected.length) throw new SourceError('BAD_USER_INPUT', '', 'sources must not repeat a source.', { field: 'sources' });
   const q = queryKey(args.filter, selected);

@@ -4,25 +4,33 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../core/logger';
-import { GatewayContext } from './context';
-import { formatError } from './errors';
+import type { Caller } from '../auth/caller';
+import { RequestScope, type SharedServices } from '../service/request-scope';
+import { formatError } from './format-error';
 import { IDE_CSP, ideAsset, ideHtml } from './ide';
-import { gatewayPlugin } from './plugins';
-import type { SourceSet } from './sources';
-import { MemoryIdempotencyStore } from './idempotency';
-import type { PayloadRecord } from './mutations';
+import { gatewayPlugin } from './gateway-plugin';
+import { accessPlugin } from './access-plugin';
+import { limitsPlugin } from './limits/limits-plugin';
+import { shapeRules } from './limits/shape-rules';
+import type { QueryLimits } from './limits/query-limits';
+import { applyCors, type CorsSettings } from './cors';
 
-/** Largest accepted request body: 1 MiB (a GraphQL document plus variables is far smaller). */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Turns a request's headers into a caller (src/auth/authenticator.ts); built once at start. */
+export interface CallerResolver {
+  authenticate(headers: http.IncomingHttpHeaders): Promise<{ ok: true; caller: Caller } | { ok: false; reason: string }>;
+}
 
-export interface GatewayOptions {
+export interface GatewayOptions extends SharedServices {
   schema: GraphQLSchema;
-  sources: SourceSet;
   logger: Logger;
   /** 0 picks a free port. */
   port: number;
   host: string;
-  requestTimeoutMs: number;
+  authenticator: CallerResolver;
+  /** Whether __schema/__type are served; false also drops "Did you mean" suggestions from errors. */
+  introspection: boolean;
+  limits: QueryLimits;
+  cors: CorsSettings;
 }
 
 export interface RunningGateway {
@@ -34,23 +42,27 @@ export interface RunningGateway {
 /**
  * The gateway's HTTP server: POST/GET /graphql (Apollo), GET /graphql from a browser (the local
  * IDE), /ide/* (its assets), /healthz. A small node:http integration of Apollo Server, so the IDE and
- * the API share one port without a web framework.
+ * the API share one port without a web framework. Per request, in this order and before Apollo
+ * sees anything: CORS, the body size from Content-Length (413, nothing read), the caller (401,
+ * nothing read), then the body (413 again if a body without Content-Length runs over).
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<RequestScope>({
     schema: opts.schema,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, { suggestions: opts.introspection }),
     includeStacktraceInErrorResponses: false,
-    introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), gatewayPlugin(opts.logger)],
+    introspection: opts.introspection,
+    // graphql-js stops lexing past this many tokens, before any parse tree is built.
+    parseOptions: { maxTokens: opts.limits.maxTokens },
+    validationRules: shapeRules(opts.limits),
+    plugins: [ApolloServerPluginLandingPageDisabled(), accessPlugin(), limitsPlugin(opts.limits), gatewayPlugin(opts.logger)],
   });
   await apollo.start();
-  const idempotency = new MemoryIdempotencyStore<PayloadRecord>();
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      res.end(errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR'));
     });
   });
 
@@ -60,7 +72,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // Browsers ask for it on every IDE load; answering keeps the IDE's console free of 404s.
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname === '/') {
-      res.writeHead(302, { location: '/graphql' });
+      // Relative, so it also works behind a reverse proxy that serves the gateway under a path prefix.
+      res.writeHead(302, { location: 'graphql' });
       return void res.end();
     }
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
@@ -70,13 +83,25 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return void res.end(asset.body);
     }
     if (url.pathname !== '/graphql') return sendText(res, 404, 'text/plain', 'Not found');
+    if (applyCors(opts.cors, req, res)) return;
+    // The IDE page holds no data; the analyst pastes a credential into it.
     if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': IDE_CSP, 'x-content-type-options': 'nosniff' });
       return void res.end(ideHtml());
     }
 
-    const raw = await readBody(req);
-    if (raw === null) return sendText(res, 413, 'application/json', '{"errors":[{"message":"Request body too large.","extensions":{"code":"BAD_REQUEST"}}]}');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > opts.limits.maxBodyBytes) return tooLarge(req, res, opts.limits.maxBodyBytes);
+
+    const auth = await opts.authenticator.authenticate(req.headers);
+    if (!auth.ok) {
+      res.setHeader('www-authenticate', auth.reason === 'missing' ? 'Bearer realm="staffgraph"' : 'Bearer realm="staffgraph", error="invalid_token"');
+      req.resume(); // the body is not needed; let it drain so the connection can be reused
+      return sendText(res, 401, 'application/json', errorBody('Authentication is required: send a valid bearer token or API key.', 'UNAUTHENTICATED'));
+    }
+
+    const raw = await readBody(req, opts.limits.maxBodyBytes);
+    if (raw === null) return tooLarge(req, res, opts.limits.maxBodyBytes);
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     let body: unknown = undefined;
@@ -84,14 +109,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        return sendText(res, 400, 'application/json', '{"errors":[{"message":"The request body is not valid JSON.","extensions":{"code":"BAD_REQUEST"}}]}');
+        return sendText(res, 400, 'application/json', errorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
       }
     }
-    const gctx = new GatewayContext(opts.sources, opts.logger, opts.requestTimeoutMs, idempotency);
-    res.once('close', () => gctx.dispose());
+    const scope = new RequestScope(opts, auth.caller);
+    res.once('close', () => scope.dispose());
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => gctx,
+      context: async () => scope,
     });
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;
@@ -120,19 +145,32 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
+function tooLarge(_req: http.IncomingMessage, res: http.ServerResponse, max: number): void {
+  // Close rather than drain: the point is not to read a body this large. Node ends the socket
+  // once the answer is written (destroying it here could reset the connection before the client reads it).
+  res.setHeader('connection', 'close');
+  sendText(res, 413, 'application/json', JSON.stringify({ errors: [{ message: `The request body is over the maxBodyBytes limit of ${max}.`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes', max } }] }));
+}
+
+/** The body, or null once it runs past `max` bytes (then reading stops). */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
+      if (size > max) {
+        req.pause();
+        resolve(null);
+      } else chunks.push(c);
     });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function errorBody(message: string, code: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
 function sendText(res: http.ServerResponse, status: number, type: string, text: string): void {

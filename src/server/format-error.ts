@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isSourceError } from '../core/errors';
 
@@ -14,7 +14,14 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // Ours, thrown as GraphQLErrors before or outside resolvers (auth checker, access and limits plugins).
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'QUERY_TOO_COMPLEX',
 ]);
+
+/** Extensions of ours that a client may see, next to `code`. Everything else (e.g. `http`) stays inside. */
+const SAFE_EXTENSIONS = ['limit', 'max', 'scope'] as const;
 
 interface ClassValidatorError {
   property: string;
@@ -34,9 +41,20 @@ export function isInternalError(error: unknown, code: unknown): boolean {
  * Apollo `formatError`: every error leaves with a stable `extensions.code`, no stack trace, and no
  * echo of a rejected input value (graphql-js coercion messages quote the value; we cut it out).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { suggestions: boolean } = { suggestions: true }): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { locations: formatted.locations, path: formatted.path };
+  const ours = ownError(error);
+  if (ours) {
+    const extensions: Record<string, unknown> = { code: ours.extensions.code };
+    for (const k of SAFE_EXTENSIONS) if (ours.extensions[k] !== undefined) extensions[k] = ours.extensions[k];
+    return { ...base, message: ours.message, extensions };
+  }
+  const tokens = /^Syntax Error: Document contains more than (\d+) tokens/.exec(formatted.message);
+  if (tokens) {
+    // graphql-js's own maxTokens parse option (server.limits.maxTokens) stopped the parser.
+    return { ...base, message: `The query is over the maxTokens limit of ${tokens[1]}.`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: Number(tokens[1]) } };
+  }
   if (isSourceError(original)) {
     const extensions: Record<string, unknown> = { code: original.code };
     if (original.sourceId) extensions.source = original.sourceId;
@@ -54,8 +72,28 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', fields },
     };
   }
-  if (!isInternalError(error, code)) return { ...base, message: withoutEchoedValue(formatted.message), extensions: { code } };
+  if (!isInternalError(error, code)) {
+    const message = withoutEchoedValue(formatted.message);
+    // With introspection off, "Did you mean …?" would hand out the schema one guess at a time.
+    return { ...base, message: options.suggestions ? message : withoutSuggestions(message), extensions: { code } };
+  }
   return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * An error we raised with one of our codes (limits, access, auth checker), found through Apollo's
+ * wrappers (a validation rule's error arrives as the originalError of Apollo's ValidationError).
+ */
+function ownError(error: unknown): GraphQLError | null {
+  for (let e: unknown = error, i = 0; e && i < 4; e = (e as GraphQLError).originalError, i++) {
+    if (e instanceof GraphQLError && OWN_CODES.has(e.extensions?.code as string)) return e;
+  }
+  return null;
+}
+const OWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX']);
+
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
 }
 
 /** class-validator errors → [{ field: "filter.email", rules: ["isEmail"], message }] (no values). */

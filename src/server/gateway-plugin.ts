@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
-import { isInternalError } from './errors';
+import { isInternalError } from './format-error';
 import type { Logger } from '../core/logger';
-import type { GatewayContext } from './context';
+import type { RequestScope } from '../service/request-scope';
 
 /**
  * Request-level behaviour that needs the per-request context:
@@ -13,7 +13,7 @@ import type { GatewayContext } from './context';
  *    logged with it (error class and stack frames only — never the message, which may hold input).
  * Upstream work still running is cancelled by the HTTP server when the response closes.
  */
-export function gatewayPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+export function gatewayPlugin(logger: Logger): ApolloServerPlugin<RequestScope> {
   return {
     async requestDidStart() {
       return {

@@ -1,0 +1,191 @@
+import { Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import type { ReadCosts } from '../../core/connector';
+import { WRITE_OPERATIONS } from '../../core/connector';
+import { decodeId } from '../../core/ids';
+import { childFields, fieldsOf, fragmentsOf } from './selections';
+
+/**
+ * The cost of an operation in vendor calls (DESIGN.md §11), estimated from the document before
+ * anything runs, with each source's declared ReadCosts. An upper bound for one request:
+ *  - `users(first: N, sources)`: every selected source may be asked for N users (a source that
+ *    runs dry hands the rest to the next), so list pages add up; relations cost each touched
+ *    source's once-per-request part plus N users' worth at the dearest source;
+ *  - `user(id)` / `node(id)`: lookups grouped per source (the request's DataLoaders batch and
+ *    dedupe them); an id that does not decode, or names a source the caller cannot see, costs 0
+ *    because it is answered without a call;
+ *  - catalogs and health: once per source and kind; a mutation: its source's `write` plus its
+ *    payload's user relations.
+ * Why not graphql-query-complexity: its estimators see a child's cost as one number, so they
+ * cannot tell which sources a `users` field reads nor which relations its nodes select, and the
+ * cost of a relation depends on both.
+ */
+export interface CostModel {
+  /** The sources the caller may see, in configured order. */
+  visibleSources: readonly string[];
+  costsOf(sourceId: string): ReadCosts | undefined;
+}
+
+export interface OperationCost {
+  cost: number;
+  /** The largest `first` asked of a `users` field (for maxFirst). */
+  largestFirst: number;
+}
+
+/** The `first` a `users` field gets when the query does not say (schema default). */
+export const DEFAULT_FIRST = 50;
+
+const WRITES = new Set<string>(WRITE_OPERATIONS);
+type Relation = 'userTypesOf' | 'facilityAccessOf';
+
+export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, variables: Record<string, unknown>, model: CostModel): OperationCost {
+  const fragments = fragmentsOf(doc);
+  const acc = new Accumulator(model);
+  let largestFirst = 0;
+  for (const field of fieldsOf(op.selectionSet, fragments)) {
+    const name = field.name.value;
+    const arg = (n: string) => argument(field, n, variables);
+    if (op.operation === 'mutation') {
+      if (!WRITES.has(name)) continue;
+      const input = arg('input') as { source?: unknown } | undefined;
+      const source = name === 'createUser' ? stringOr(input?.source) : sourceOfId(arg('id') ?? arg('userId'));
+      if (!source || !model.costsOf(source) || !model.visibleSources.includes(source)) continue;
+      acc.add(model.costsOf(source)!.write);
+      acc.userLookups(source, 0, relationsOf(childFields([field], 'user', fragments), fragments), 1);
+      continue;
+    }
+    switch (name) {
+      case 'users': {
+        const first = numberOr(arg('first'), DEFAULT_FIRST);
+        largestFirst = Math.max(largestFirst, first);
+        const requested = arg('sources');
+        const sources = (Array.isArray(requested) ? requested.filter((s): s is string => typeof s === 'string') : model.visibleSources).filter((s) => model.visibleSources.includes(s));
+        const nodes = [...childFields([field], 'nodes', fragments), ...childFields(childFields([field], 'edges', fragments), 'node', fragments)];
+        acc.list(sources, first, relationsOf(nodes, fragments));
+        acc.health(sources, nodes, fragments);
+        break;
+      }
+      case 'user':
+      case 'node': {
+        const id = decoded(arg('id'));
+        if (!id || !model.visibleSources.includes(id.sourceId)) break;
+        if (id.type === 'User') {
+          acc.userLookups(id.sourceId, 1, relationsOf([field], fragments), 1);
+          acc.health([id.sourceId], [field], fragments);
+        } else acc.catalog(id.sourceId, id.type);
+        break;
+      }
+      case 'userTypes':
+      case 'facilities': {
+        const source = stringOr(arg('source'));
+        if (source && model.visibleSources.includes(source)) acc.catalog(source, name);
+        break;
+      }
+      case 'sources':
+        if (childFields([field], 'health', fragments).length) acc.health(model.visibleSources, [], fragments, true);
+        break;
+      default:
+        break; // __typename, __schema, __type: no vendor call
+    }
+  }
+  return { cost: acc.total(), largestFirst };
+}
+
+/** Running totals; per-request parts (catalogs, health, lookups by id) are counted once per source. */
+class Accumulator {
+  private sum = 0;
+  private readonly byId = new Map<string, number>();
+  private readonly once = new Set<string>();
+
+  constructor(private readonly model: CostModel) {}
+
+  add(n: number): void {
+    this.sum += n;
+  }
+
+  list(sources: readonly string[], first: number, relations: Relation[]): void {
+    let dearest = 0;
+    for (const s of sources) {
+      const c = this.model.costsOf(s);
+      if (!c) continue;
+      this.sum += c.listUsers(first);
+      for (const r of relations) {
+        this.perRequest(s, r);
+        dearest = Math.max(dearest, c[r](first) - c[r](0));
+      }
+    }
+    // At most `first` users come back in all, so the per-user part is paid once, at the dearest source.
+    this.sum += dearest;
+  }
+
+  /** `lookups` users fetched by id, and `users` users whose relations are resolved. */
+  userLookups(source: string, lookups: number, relations: Relation[], users: number): void {
+    const c = this.model.costsOf(source);
+    if (!c) return;
+    this.byId.set(source, (this.byId.get(source) ?? 0) + lookups);
+    for (const r of relations) {
+      this.perRequest(source, r);
+      this.sum += c[r](users) - c[r](0);
+    }
+  }
+
+  catalog(source: string, kind: string): void {
+    if (this.onceFor(`${source}\0catalog\0${kind}`)) this.sum += this.model.costsOf(source)?.catalog ?? 0;
+  }
+
+  /** `Source.health` under users (user.source.health), or on `sources` itself. */
+  health(sources: readonly string[], parents: FieldNode[], fragments: Map<string, FragmentDefinitionNode>, direct = false): void {
+    if (!direct && !childFields(childFields(parents, 'source', fragments), 'health', fragments).length) return;
+    for (const s of sources) if (this.onceFor(`${s}\0health`)) this.sum += this.model.costsOf(s)?.health ?? 0;
+  }
+
+  total(): number {
+    let t = this.sum;
+    for (const [s, n] of this.byId) t += this.model.costsOf(s)?.usersById(n) ?? 0;
+    return t;
+  }
+
+  private perRequest(source: string, r: Relation): void {
+    if (this.onceFor(`${source}\0${r}`)) this.sum += this.model.costsOf(source)?.[r](0) ?? 0;
+  }
+
+  private onceFor(key: string): boolean {
+    if (this.once.has(key)) return false;
+    this.once.add(key);
+    return true;
+  }
+}
+
+function relationsOf(userFields: FieldNode[], fragments: Map<string, FragmentDefinitionNode>): Relation[] {
+  const out: Relation[] = [];
+  if (childFields(userFields, 'userTypes', fragments).length) out.push('userTypesOf');
+  if (childFields(userFields, 'facilityAccess', fragments).length) out.push('facilityAccessOf');
+  return out;
+}
+
+function argument(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
+  const node = field.arguments?.find((a) => a.name.value === name);
+  if (!node) return undefined;
+  if (node.value.kind === Kind.VARIABLE) return variables[node.value.name.value];
+  return valueFromASTUntyped(node.value, variables);
+}
+
+function decoded(id: unknown) {
+  if (typeof id !== 'string') return null;
+  try {
+    return decodeId(id);
+  } catch {
+    return null;
+  }
+}
+
+function sourceOfId(id: unknown): string | null {
+  return decoded(id)?.sourceId ?? null;
+}
+
+function stringOr(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function numberOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Connector, SourceReader } from '../core/connector';
+import type { RequestContext } from '../core/context';
+import { SourceError } from '../core/errors';
+import type { SourceHealthRecord } from '../core/model';
+import type { Logger } from '../core/logger';
+import { hasScope, seesSource, type Caller, type Scope } from '../auth/caller';
+import type { SourceSet } from './sources';
+import type { IdempotencyStore } from './idempotency';
+import type { PayloadRecord } from './payload';
+
+/** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
+export interface ReportedFailure {
+  sourceId: string;
+  code: string;
+  message: string;
+  path: ReadonlyArray<string | number>;
+}
+
+/** What lives once per process and every request shares (created at start). */
+export interface SharedServices {
+  sources: SourceSet;
+  logger: Logger;
+  idempotency: IdempotencyStore<PayloadRecord>;
+  /** Deadline for all upstream work of one request, ms. */
+  requestTimeoutMs: number;
+}
+
+/**
+ * Per-request state: the caller, the deadline, one SourceReader (with its DataLoaders) per source
+ * touched, and the source failures to report. Nothing here outlives the request.
+ *
+ * Access is decided here and nowhere else (DESIGN.md §10): every way to a source goes through
+ * `connector()` / `findConnector()` / `visibleConnectors()`, which treat a source outside the
+ * caller's grant exactly like an unknown one, so no path can tell that it exists.
+ */
+export class RequestScope {
+  readonly request: RequestContext;
+  readonly failures: ReportedFailure[] = [];
+  private readonly readers = new Map<string, SourceReader>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly shared: SharedServices,
+    readonly caller: Caller,
+    requestId: string = randomUUID(),
+  ) {
+    const deadlineAt = Date.now() + shared.requestTimeoutMs;
+    this.request = {
+      requestId,
+      deadlineAt,
+      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(shared.requestTimeoutMs)]),
+    };
+  }
+
+  get logger(): Logger {
+    return this.shared.logger;
+  }
+
+  get idempotency(): IdempotencyStore<PayloadRecord> {
+    return this.shared.idempotency;
+  }
+
+  /** Cancels upstream work still running (client went away, or the response was sent). */
+  dispose(): void {
+    this.abort.abort();
+  }
+
+  may(scope: Scope): boolean {
+    return hasScope(this.caller, scope);
+  }
+
+  /** The sources this caller may see, in configured order. */
+  visibleConnectors(): Connector[] {
+    return this.shared.sources.connectors.filter((c) => seesSource(this.caller, c.sourceId));
+  }
+
+  /** The connector, or undefined when the source is unknown or outside the caller's grant. */
+  findConnector(sourceId: string): Connector | undefined {
+    return seesSource(this.caller, sourceId) ? this.shared.sources.get(sourceId) : undefined;
+  }
+
+  /** The connector; NOT_FOUND naming `field` when unknown or not granted (the same answer for both). */
+  connector(sourceId: string, field = 'source'): Connector {
+    const c = this.findConnector(sourceId);
+    if (!c) throw new SourceError('NOT_FOUND', sourceId, `${field}: no source with this id is configured.`, { field });
+    return c;
+  }
+
+  reader(sourceId: string): SourceReader {
+    let r = this.readers.get(sourceId);
+    if (!r) {
+      r = this.connector(sourceId).reader(this.request);
+      this.readers.set(sourceId, r);
+    }
+    return r;
+  }
+
+  sourceHealth(sourceId: string): Promise<SourceHealthRecord> {
+    return this.shared.sources.checkHealth(this.connector(sourceId));
+  }
+
+  /** Records a source failure once per (source, code): the response gets one error for it. */
+  reportFailure(err: SourceError, path: ReadonlyArray<string | number>): void {
+    if (this.failures.some((f) => f.sourceId === err.sourceId && f.code === err.code)) return;
+    this.failures.push({ sourceId: err.sourceId, code: err.code, message: err.message, path });
+  }
+}

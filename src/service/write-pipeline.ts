@@ -1,0 +1,172 @@
+import type { Connector, SourceReader, WriteOperation } from '../core/connector';
+import { SourceError, isSourceError } from '../core/errors';
+import { decodeId } from '../core/ids';
+import type { UserErrorRecord, WriteInput, WriteOutcome } from '../core/writes';
+import type { RequestScope } from './request-scope';
+import { fingerprint } from './idempotency';
+import { refused, type PayloadRecord } from './payload';
+import { recordAttempt, type WriteAttempt } from './write-attempt';
+
+/** One account-changing attempt as a mutation resolver describes it; global ids are still encoded. */
+export interface WriteRequest {
+  op: WriteOperation;
+  /** Where the write goes: a source (createUser) or an existing user's global id, with the argument's name. */
+  target: { sourceId: string; field: string } | { userId: string; field: string };
+  /** The vendor-neutral write, given the target; throws SourceError BAD_USER_INPUT for a bad id in the arguments. */
+  build(sourceId: string, nativeId: string): WriteInput;
+  idempotencyKey: string | null;
+  /** The arguments that define "the same request" for idempotency. */
+  fingerprintInput: unknown;
+  /** Names (never values) of the fields the write sets, for the audit trail. */
+  changedFields: string[];
+}
+
+/** Codes that mean the vendor certainly did not apply anything, so a retry with the same key may try again. */
+const NOTHING_HAPPENED = new Set(['BAD_USER_INPUT', 'UNSUPPORTED_BY_VENDOR', 'NOT_FOUND', 'CONFLICT', 'SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_RATE_LIMITED', 'SOURCE_AUTH_FAILED', 'SOURCE_BAD_RESPONSE']);
+
+/**
+ * Every mutation goes through here. Checks run in this order, so that nothing reaches a vendor
+ * unless the caller may make the change and it can succeed there:
+ *   1. the caller holds `users:write` (else FORBIDDEN, no call);
+ *   2. the target id decodes and its source exists for this caller (else NOT_FOUND: a source outside
+ *      the caller's grant is answered exactly like an unknown one);
+ *   3. the vendor supports the operation (else UNSUPPORTED_BY_VENDOR naming the alternative, no call);
+ *   4. the other ids in the arguments decode and belong to that source, and the vendor's input rules pass;
+ *   5. idempotency: a known key of this caller with the same input replays the stored payload (no call);
+ *   6. the service-account guard, then the vendor calls, each reported as a step.
+ * Whatever happens, the attempt leaves through `finish` — the one exit (docs/write-pipeline.md).
+ */
+export async function performWrite(scope: RequestScope, req: WriteRequest): Promise<PayloadRecord> {
+  const attempt: WriteAttempt = { op: req.op, sourceId: null, nativeId: null, changedFields: req.changedFields };
+  let payload: PayloadRecord;
+  try {
+    payload = await decide(scope, req, attempt);
+  } catch (err) {
+    // Anything thrown here is a defect; the attempt is still recorded, then the error is masked upstream.
+    recordAttempt(scope, attempt, refused([{ field: null, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }]));
+    throw err;
+  }
+  return finish(scope, attempt, payload);
+}
+
+/** The single exit of the write pipeline: every attempt, refused or sent, is recorded exactly once here. */
+function finish(scope: RequestScope, attempt: WriteAttempt, payload: PayloadRecord): PayloadRecord {
+  recordAttempt(scope, attempt, payload);
+  return payload;
+}
+
+async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt): Promise<PayloadRecord> {
+  if (!scope.may('users:write')) return refused([{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }]);
+
+  let sourceId: string;
+  let nativeId = '';
+  try {
+    if ('sourceId' in req.target) sourceId = req.target.sourceId;
+    else ({ sourceId, nativeId } = decodeId(req.target.userId, req.target.field, 'User'));
+  } catch (err) {
+    return fromError(err);
+  }
+  const connector = scope.findConnector(sourceId);
+  if (!connector) return refused([{ field: req.target.field, code: 'NOT_FOUND', message: 'No source with this id is configured.' }]);
+  attempt.sourceId = sourceId;
+  attempt.nativeId = nativeId || null;
+
+  const capability = connector.capabilities.writes[req.op];
+  if (!capability.supported) {
+    return refused([{ field: null, code: 'UNSUPPORTED_BY_VENDOR', message: `${req.op} is not supported by ${connector.vendor} (source "${sourceId}"). ${capability.alternative}` }]);
+  }
+  let write: WriteInput;
+  try {
+    write = req.build(sourceId, nativeId);
+  } catch (err) {
+    return fromError(err);
+  }
+  const reader = scope.reader(sourceId);
+  const writer = connector.writer(scope.request, reader);
+  const problems = await writer.validate(write);
+  if (problems.length) return refused(problems);
+
+  const execute = async (): Promise<{ value: PayloadRecord; keep: boolean }> => {
+    const lockout = await guardServiceAccount(connector, scope, write, reader);
+    if (lockout) return { value: refused([lockout]), keep: false };
+    const outcome = await call(writer, write, sourceId);
+    const value: PayloadRecord = {
+      user: outcome.user,
+      deletedUserId: write.op === 'deleteUser' && outcome.userErrors.length === 0 && 'userId' in req.target ? req.target.userId : null,
+      userErrors: outcome.userErrors,
+      steps: outcome.steps,
+      replayed: false,
+    };
+    const keep = outcome.userErrors.length === 0 || outcome.steps.some((s) => s.ok) || outcome.userErrors.some((e) => !NOTHING_HAPPENED.has(e.code));
+    return { value, keep };
+  };
+
+  if (!req.idempotencyKey) return (await execute()).value;
+  // Keys are the caller's own (DESIGN.md §10): another caller's key never replays.
+  const key = [scope.caller.kind, scope.caller.id, sourceId, req.idempotencyKey].join('\0');
+  const result = await scope.idempotency.run(key, fingerprint(req.op, req.fingerprintInput), execute);
+  if ('conflict' in result) {
+    return refused([{ field: 'idempotencyKey', code: 'CONFLICT', message: 'idempotencyKey was already used with a different operation or input.' }]);
+  }
+  return { ...result.value, replayed: result.replayed };
+}
+
+/** Id decoding problems (malformed, wrong type, other source) are user errors of the payload. */
+function fromError(err: unknown): PayloadRecord {
+  if (isSourceError(err)) return refused([{ field: err.details.field ?? null, code: err.code, message: err.message }]);
+  throw err;
+}
+
+/**
+ * Refuses writes that would lock the gateway out of a source: deactivating, deleting or changing
+ * the password of the account the gateway signs in with (an off-boarding job run over "everyone"
+ * would otherwise cut every later request off). Nothing is sent to the vendor.
+ */
+async function guardServiceAccount(connector: Connector, scope: RequestScope, write: WriteInput, reader: SourceReader): Promise<UserErrorRecord | null> {
+  const risky =
+    (write.op === 'setUserActive' && !write.active) || write.op === 'deleteUser' || (write.op === 'updateUser' && write.input.password != null);
+  if (!risky || !connector.isServiceAccount) return null;
+  try {
+    if (!(await connector.isServiceAccount(write.nativeId, scope.request, reader))) return null;
+  } catch (err) {
+    return { field: null, code: isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR', message: isSourceError(err) ? err.message : 'Internal server error.' };
+  }
+  return {
+    field: write.op === 'updateUser' ? 'input.password' : 'id',
+    code: 'CONFLICT',
+    message: `This is the account staffgraph uses to reach source "${connector.sourceId}"; ${write.op} on it would lock the gateway out. Change the source's credentials first.`,
+  };
+}
+
+async function call(writer: ReturnType<Connector['writer']>, w: WriteInput, sourceId: string): Promise<WriteOutcome> {
+  const missing = (): never => {
+    throw new SourceError('INTERNAL_SERVER_ERROR', sourceId);
+  };
+  // Methods are called on the writer (never detached), so writer classes keep their `this`.
+  try {
+    switch (w.op) {
+      case 'createUser':
+        return writer.createUser ? await writer.createUser(w.input) : missing();
+      case 'updateUser':
+        return writer.updateUser ? await writer.updateUser(w.nativeId, w.input) : missing();
+      case 'setUserActive':
+        return writer.setUserActive ? await writer.setUserActive(w.nativeId, w.active) : missing();
+      case 'deleteUser':
+        return writer.deleteUser ? await writer.deleteUser(w.nativeId) : missing();
+      case 'assignUserType':
+        return writer.assignUserType ? await writer.assignUserType(w.nativeId, w.userTypeId) : missing();
+      case 'removeUserType':
+        return writer.removeUserType ? await writer.removeUserType(w.nativeId, w.userTypeId) : missing();
+      case 'grantFacilityAccess':
+        return writer.grantFacilityAccess ? await writer.grantFacilityAccess(w.nativeId, w.facilityId, w.primary) : missing();
+      case 'updateFacilityAccess':
+        return writer.updateFacilityAccess ? await writer.updateFacilityAccess(w.nativeId, w.facilityId, w.primary) : missing();
+      case 'revokeFacilityAccess':
+        return writer.revokeFacilityAccess ? await writer.revokeFacilityAccess(w.nativeId, w.facilityId) : missing();
+    }
+  } catch (err) {
+    // Writers report vendor failures as outcomes; anything thrown is a defect, masked but reported.
+    const code = isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR';
+    return { user: null, userErrors: [{ field: null, code, message: isSourceError(err) ? err.message : 'Internal server error.' }], steps: [] };
+  }
+}
