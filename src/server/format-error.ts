@@ -50,9 +50,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
     for (const k of SAFE_EXTENSIONS) if (ours.extensions[k] !== undefined) extensions[k] = ours.extensions[k];
     return { ...base, message: ours.message, extensions };
   }
-  const tokens = /^Syntax Error: Document contains more than (\d+) tokens/.exec(formatted.message);
+  const tokens = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/.exec(formatted.message);
   if (tokens) {
-    // graphql-js's own maxTokens parse option (server.limits.maxTokens) stopped the parser.
+    // graphql-js's own maxTokens parse option (server.limits.maxTokens) stopped the parser
+    // (graphql 16 spells it "more that"; both spellings are matched).
     return { ...base, message: `The query is over the maxTokens limit of ${tokens[1]}.`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: Number(tokens[1]) } };
   }
   if (isSourceError(original)) {

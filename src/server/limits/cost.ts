@@ -51,6 +51,7 @@ export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, va
       if (!source || !model.costsOf(source) || !model.visibleSources.includes(source)) continue;
       acc.add(model.costsOf(source)!.write);
       acc.userLookups(source, 0, relationsOf(childFields([field], 'user', fragments), fragments), 1);
+      acc.health([source], field, fragments);
       continue;
     }
     switch (name) {
@@ -61,27 +62,29 @@ export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, va
         const sources = (Array.isArray(requested) ? requested.filter((s): s is string => typeof s === 'string') : model.visibleSources).filter((s) => model.visibleSources.includes(s));
         const nodes = [...childFields([field], 'nodes', fragments), ...childFields(childFields([field], 'edges', fragments), 'node', fragments)];
         acc.list(sources, first, relationsOf(nodes, fragments));
-        acc.health(sources, nodes, fragments);
+        acc.health(sources, field, fragments);
         break;
       }
       case 'user':
       case 'node': {
         const id = decoded(arg('id'));
         if (!id || !model.visibleSources.includes(id.sourceId)) break;
-        if (id.type === 'User') {
-          acc.userLookups(id.sourceId, 1, relationsOf([field], fragments), 1);
-          acc.health([id.sourceId], [field], fragments);
-        } else acc.catalog(id.sourceId, id.type);
+        if (id.type === 'User') acc.userLookups(id.sourceId, 1, relationsOf([field], fragments), 1);
+        else acc.catalog(id.sourceId, id.type === 'UserType' ? 'userTypes' : 'facilities');
+        acc.health([id.sourceId], field, fragments);
         break;
       }
       case 'userTypes':
       case 'facilities': {
         const source = stringOr(arg('source'));
-        if (source && model.visibleSources.includes(source)) acc.catalog(source, name);
+        if (source && model.visibleSources.includes(source)) {
+          acc.catalog(source, name);
+          acc.health([source], field, fragments);
+        }
         break;
       }
       case 'sources':
-        if (childFields([field], 'health', fragments).length) acc.health(model.visibleSources, [], fragments, true);
+        acc.health(model.visibleSources, field, fragments);
         break;
       default:
         break; // __typename, __schema, __type: no vendor call
@@ -108,10 +111,12 @@ class Accumulator {
       const c = this.model.costsOf(s);
       if (!c) continue;
       this.sum += c.listUsers(first);
+      let perUser = 0;
       for (const r of relations) {
         this.perRequest(s, r);
-        dearest = Math.max(dearest, c[r](first) - c[r](0));
+        perUser += c[r](first) - c[r](0);
       }
+      dearest = Math.max(dearest, perUser);
     }
     // At most `first` users come back in all, so the per-user part is paid once, at the dearest source.
     this.sum += dearest;
@@ -132,9 +137,13 @@ class Accumulator {
     if (this.onceFor(`${source}\0catalog\0${kind}`)) this.sum += this.model.costsOf(source)?.catalog ?? 0;
   }
 
-  /** `Source.health` under users (user.source.health), or on `sources` itself. */
-  health(sources: readonly string[], parents: FieldNode[], fragments: Map<string, FragmentDefinitionNode>, direct = false): void {
-    if (!direct && !childFields(childFields(parents, 'source', fragments), 'health', fragments).length) return;
+  /**
+   * `Source.health` anywhere under a root field (sources { health }, users … source { health },
+   * facilityAccess { facility { source { health } } }, a catalog entry's source): one check per source
+   * the root field reads. It is the only field of Source that calls a vendor.
+   */
+  health(sources: readonly string[], root: FieldNode, fragments: Map<string, FragmentDefinitionNode>): void {
+    if (!selectsAnywhere(root, 'health', fragments)) return;
     for (const s of sources) if (this.onceFor(`${s}\0health`)) this.sum += this.model.costsOf(s)?.health ?? 0;
   }
 
@@ -153,6 +162,12 @@ class Accumulator {
     this.once.add(key);
     return true;
   }
+}
+
+/** Whether `name` is selected at any depth below `field` (fragments expanded, each once). */
+function selectsAnywhere(field: FieldNode, name: string, fragments: Map<string, FragmentDefinitionNode>, depth = 0): boolean {
+  if (depth > 32) return false; // maxDepth refuses deeper documents before this runs
+  return fieldsOf(field.selectionSet, fragments).some((f) => f.name.value === name || selectsAnywhere(f, name, fragments, depth + 1));
 }
 
 function relationsOf(userFields: FieldNode[], fragments: Map<string, FragmentDefinitionNode>): Relation[] {
