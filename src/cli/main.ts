@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulate(rest);
     case 'apikey':
-      return apikeyCommand(rest, (line) => process.stdout.write(line));
+      return apikeyCommand(rest, (line) => process.stdout.write(line + '\n'));
     case 'schema':
       process.stdout.write(schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor))));
       return 0;

@@ -1,7 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -78,6 +79,25 @@ test('`simulate all --write-config` prints five base URLs and writes a working g
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { id health { status } } }' }) });
   const body = (await res.json()) as { data: { sources: Array<{ id: string; health: { status: string } }> } };
   assert.deepEqual(body.data.sources.map((s) => s.health.status), ['UP', 'UP', 'UP', 'UP', 'UP']);
+  gw.child.kill('SIGTERM');
+
+  // `apikey create` → paste its line under auth.apiKeys → `serve` requires that key and honours its grant.
+  const created = spawnSync(process.execPath, [CLI, 'apikey', 'create', '--name', 'hr-offboarding', '--scopes', 'users:read,users:write', '--sources', 'opendental'], { encoding: 'utf8' });
+  assert.equal(created.status, 0, created.stderr);
+  const key = created.stdout.split('\n')[0]!.trim();
+  const line = created.stdout.split('\n').find((l) => l.trim().startsWith('- {'))!;
+  assert.ok(!line.includes(key), 'the config line holds the hash, not the key');
+  config.auth = { mode: 'required', apiKeys: YAML.parse(line) };
+  const secured = join(dir, 'secured.yaml');
+  writeFileSync(secured, YAML.stringify(config), { mode: 0o600 });
+  const gw2 = await run(['serve', '--config', secured, '--port', '0'], /serving 5 source\(s\) at (\S+)/);
+  const url2 = /serving 5 source\(s\) at (\S+)/.exec(gw2.stdout)![1]!;
+  const ask = (headers: Record<string, string>) =>
+    fetch(url2, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ sources { id } }' }) });
+  assert.equal((await ask({})).status, 401);
+  const withKey = await ask({ authorization: `Bearer ${key}` });
+  assert.equal(withKey.status, 200);
+  assert.deepEqual(((await withKey.json()) as { data: unknown }).data, { sources: [{ id: 'opendental' }] });
 });
 
 test('`schema` prints the SDL; an unknown command explains usage', async () => {
