@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { Caller } from '../auth/caller';
 import { RequestScope, type SharedServices } from '../service/request-scope';
 import { formatError } from './format-error';
-import { IDE_CSP, ideAsset, ideHtml } from './ide';
+import { IDE_CSP, createIde } from './ide';
 import { gatewayPlugin } from './gateway-plugin';
 import { accessPlugin } from './access-plugin';
 import { limitsPlugin } from './limits/limits-plugin';
@@ -58,6 +58,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     plugins: [ApolloServerPluginLandingPageDisabled(), accessPlugin(), limitsPlugin(opts.limits), gatewayPlugin(opts.logger)],
   });
   await apollo.start();
+  const ide = createIde();
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -77,7 +78,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return void res.end();
     }
     if (url.pathname.startsWith('/ide/') && req.method === 'GET') {
-      const asset = ideAsset(url.pathname.slice('/ide/'.length));
+      const asset = ide.asset(url.pathname.slice('/ide/'.length));
       if (!asset) return sendText(res, 404, 'text/plain', 'Not found');
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
       return void res.end(asset.body);
@@ -87,7 +88,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // The IDE page holds no data; the analyst pastes a credential into it.
     if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': IDE_CSP, 'x-content-type-options': 'nosniff' });
-      return void res.end(ideHtml());
+      return void res.end(ide.html);
     }
 
     const declared = Number(req.headers['content-length'] ?? 0);
