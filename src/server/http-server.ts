@@ -55,6 +55,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // graphql-js stops lexing past this many tokens, before any parse tree is built.
     parseOptions: { maxTokens: opts.limits.maxTokens },
     validationRules: shapeRules(opts.limits),
+    // No automatic persisted queries: no client here needs them, and an unauthenticated-looking
+    // hash lookup is one more cache a caller could fill. Batched requests stay off (the default),
+    // so the limits cannot be split across operations of one HTTP request.
+    persistedQueries: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), accessPlugin(), limitsPlugin(opts.limits), gatewayPlugin(opts.logger)],
   });
   await apollo.start();

@@ -177,3 +177,22 @@ describe('CORS', () => {
     }
   });
 });
+
+test('batched operations and persisted-query hashes are refused, so the limits cannot be split or bypassed', async () => {
+  await stack.clearLogs();
+  const batch = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...admin() },
+    body: JSON.stringify([{ query: '{ users(first: 100) { nodes { id } } }' }, { query: '{ users(first: 100) { nodes { id } } }' }]),
+  });
+  assert.equal(batch.status, 400);
+  assert.match(await batch.text(), /batching disabled/);
+  const hashed = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...admin() },
+    body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+  });
+  // The APQ protocol answers this with 200 and the code, so that clients fall back to sending the query.
+  assert.match(await hashed.text(), /PERSISTED_QUERY_NOT_SUPPORTED/);
+  assert.deepEqual(Object.values(await stack.vendorCalls()).filter((n) => n > 0), []);
+});
