@@ -227,11 +227,13 @@ describe('user(id) and node(id): lookups grouped per source', () => {
     assert.equal(cost(aliased(ids)), 500);
   });
 
-  test('500 aliased user(id) with the same CorEMR id: usersById(number of lookups) = 500', () => {
-    // What the code does: it counts lookups, not distinct ids (an upper bound; DataLoader would make one call).
+  test('500 aliased user(id) with the same CorEMR id: one lookup (the DataLoader dedupes), relations once', () => {
     const ids = Array.from({ length: 500 }, () => userId('coremr', 'same'));
-    assert.equal(cost(aliased(ids)), COREMR_COSTS.usersById(500));
-    assert.equal(cost(aliased(ids)), 500);
+    assert.equal(cost(aliased(ids)), COREMR_COSTS.usersById(1));
+    assert.equal(cost(aliased(ids)), 1);
+    assert.equal(cost(aliased(ids, 'id userTypes { name } facilityAccess { primary }')), 3);
+    // Two distinct ids, relations on one of them only.
+    assert.equal(cost(`{ a: user(id: "${userId('coremr', 'x')}") { userTypes { name } } b: user(id: "${userId('coremr', 'y')}") { id } }`), 3);
   });
 
   test('Open Dental ids: one scan estimate (10 pages) however many', () => {

@@ -10,8 +10,8 @@ import { childFields, fieldsOf, fragmentsOf } from './selections';
  *  - `users(first: N, sources)`: every selected source may be asked for N users (a source that
  *    runs dry hands the rest to the next), so list pages add up; relations cost each touched
  *    source's once-per-request part plus N users' worth at the dearest source;
- *  - `user(id)` / `node(id)`: lookups grouped per source (the request's DataLoaders batch and
- *    dedupe them); an id that does not decode, or names a source the caller cannot see, costs 0
+ *  - `user(id)` / `node(id)`: distinct ids grouped per source (the request's DataLoaders batch and
+ *    dedupe them, so the same id twice is one call); an id that does not decode, or names a source the caller cannot see, costs 0
  *    because it is answered without a call;
  *  - catalogs and health: once per source and kind; a mutation: its source's `write` plus its
  *    payload's user relations.
@@ -50,7 +50,7 @@ export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, va
       const source = name === 'createUser' ? stringOr(input?.source) : sourceOfId(arg('id') ?? arg('userId'));
       if (!source || !model.costsOf(source) || !model.visibleSources.includes(source)) continue;
       acc.add(model.costsOf(source)!.write);
-      acc.userLookups(source, 0, relationsOf(childFields([field], 'user', fragments), fragments), 1);
+      acc.payloadUser(source, relationsOf(childFields([field], 'user', fragments), fragments));
       acc.health([source], field, fragments);
       continue;
     }
@@ -69,7 +69,7 @@ export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, va
       case 'node': {
         const id = decoded(arg('id'));
         if (!id || !model.visibleSources.includes(id.sourceId)) break;
-        if (id.type === 'User') acc.userLookups(id.sourceId, 1, relationsOf([field], fragments), 1);
+        if (id.type === 'User') acc.userLookup(id.sourceId, id.nativeId, relationsOf([field], fragments));
         else acc.catalog(id.sourceId, id.type === 'UserType' ? 'userTypes' : 'facilities');
         acc.health([id.sourceId], field, fragments);
         break;
@@ -96,7 +96,8 @@ export function operationCost(doc: DocumentNode, op: OperationDefinitionNode, va
 /** Running totals; per-request parts (catalogs, health, lookups by id) are counted once per source. */
 class Accumulator {
   private sum = 0;
-  private readonly byId = new Map<string, number>();
+  /** Users looked up by id, per source: native id → the relations selected on it (DataLoaders dedupe both). */
+  private readonly byId = new Map<string, Map<string, Set<Relation>>>();
   private readonly once = new Set<string>();
 
   constructor(private readonly model: CostModel) {}
@@ -122,14 +123,26 @@ class Accumulator {
     this.sum += dearest;
   }
 
-  /** `lookups` users fetched by id, and `users` users whose relations are resolved. */
-  userLookups(source: string, lookups: number, relations: Relation[], users: number): void {
-    const c = this.model.costsOf(source);
-    if (!c) return;
-    this.byId.set(source, (this.byId.get(source) ?? 0) + lookups);
+  /** One `user(id)`/`node(id)`: the same id twice in one request is one vendor call. */
+  userLookup(source: string, nativeId: string, relations: Relation[]): void {
+    if (!this.model.costsOf(source)) return;
+    const ids = this.byId.get(source) ?? new Map<string, Set<Relation>>();
+    this.byId.set(source, ids);
+    const selected = ids.get(nativeId) ?? new Set<Relation>();
+    ids.set(nativeId, selected);
     for (const r of relations) {
       this.perRequest(source, r);
-      this.sum += c[r](users) - c[r](0);
+      selected.add(r);
+    }
+  }
+
+  /** A mutation payload's user: read again after the write (the writer clears its loaders), so per mutation. */
+  payloadUser(source: string, relations: Relation[]): void {
+    const c = this.model.costsOf(source);
+    if (!c) return;
+    for (const r of relations) {
+      this.perRequest(source, r);
+      this.sum += c[r](1) - c[r](0);
     }
   }
 
@@ -149,7 +162,14 @@ class Accumulator {
 
   total(): number {
     let t = this.sum;
-    for (const [s, n] of this.byId) t += this.model.costsOf(s)?.usersById(n) ?? 0;
+    for (const [s, ids] of this.byId) {
+      const c = this.model.costsOf(s)!;
+      t += c.usersById(ids.size);
+      for (const r of ['userTypesOf', 'facilityAccessOf'] as const) {
+        const n = [...ids.values()].filter((rel) => rel.has(r)).length;
+        t += c[r](n) - c[r](0);
+      }
+    }
     return t;
   }
 
