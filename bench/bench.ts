@@ -4,12 +4,19 @@
  * Prints, per canonical query: upstream requests made vs the API minimum, duplicates, p50/p95
  * latency, the critical-path lower bound, requests/s at 16 concurrent clients, gateway CPU per
  * query and the gateway's peak RSS. Nothing here asserts on time: it reports.
+ *
+ * The gateway runs as it would be deployed: with callers required (DESIGN.md §10) and query limits
+ * on. `BENCH_AUTH` picks the credential: `apikey` (default; one hashed key with users:read),
+ * `jwt` (an RS256 key pair made here, its public half in a jwks.json next to the config, one
+ * token signed with it) or `none` (auth.mode none, for comparison).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import YAML from 'yaml';
+import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
 import { MINIMUMS } from './minimums';
@@ -24,7 +31,53 @@ const THROUGHPUT_QUERIES = Number(process.env.BENCH_THROUGHPUT_QUERIES ?? 160);
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 
+const AUTH_MODES = ['apikey', 'jwt', 'none'] as const;
+type BenchAuth = (typeof AUTH_MODES)[number];
+const AUTH = (process.env.BENCH_AUTH ?? 'apikey') as BenchAuth;
+const JWT_ISSUER = 'https://bench.local/';
+const JWT_AUDIENCE = 'staffgraph';
+
 const children: ChildProcess[] = [];
+
+/**
+ * Rewrites the config `simulate --write-config` wrote (auth.mode none, default limits) into the
+ * deployed shape: the chosen auth block and raised query limits. Returns the Authorization header
+ * value to send, or null for mode none. Only the key's hash goes into the config.
+ */
+async function deployConfig(file: string, dir: string): Promise<string | null> {
+  const doc = YAML.parseDocument(readFileSync(file, 'utf8'));
+  const limits = doc.createNode({ maxFirst: 500, maxCost: 5000 });
+  limits.commentBefore =
+    ' The bench\'s "all sources" case is deliberately large (first: 500 across every source, with\n' +
+    ' userTypes and facilityAccess): over the default maxFirst 100 and maxCost 1000, so both are raised.';
+  doc.setIn(['server', 'limits'], limits);
+  let bearer: string | null = null;
+  let auth: Record<string, unknown>;
+  if (AUTH === 'apikey') {
+    const key = generateApiKey();
+    auth = { mode: 'required', apiKeys: [{ name: 'bench', hash: hashApiKey(key), scopes: ['users:read'] }] };
+    bearer = key;
+  } else if (AUTH === 'jwt') {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const kid = 'bench-1';
+    const jwksFile = join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] }, null, 2));
+    auth = { mode: 'required', jwt: { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, jwksFile, algorithms: ['RS256'] } };
+    bearer = await new SignJWT({ scope: 'users:read' })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setSubject('bench')
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  } else {
+    auth = { mode: 'none' };
+  }
+  doc.set('auth', doc.createNode(auth));
+  writeFileSync(file, doc.toString());
+  return bearer === null ? null : `Bearer ${bearer}`;
+}
 
 function start(args: string[], marker: RegExp): Promise<{ child: ChildProcess; out: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
@@ -56,16 +109,19 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const file = join(dir, 'sg.yaml');
   await start(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
+  if (!(AUTH_MODES as readonly string[]).includes(AUTH)) throw new Error(`BENCH_AUTH must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(AUTH)})`);
+  const authorization = await deployConfig(file, dir);
   const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string; baseUrl: string }> };
   const gw = await start(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
   const url = /serving \d+ source\(s\) at (\S+)/.exec(gw.out)![1]!;
   const gwPid = gw.child.pid!;
   const controls = config.sources.map((s) => ({ ...s, control: new SimControl(new URL(s.baseUrl).origin) }));
 
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
   const gql = async (query: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
     const body = (await res.json()) as { errors?: unknown[] };
-    if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+    if (body.errors) throw new Error(`query failed (HTTP ${res.status}): ${JSON.stringify(body.errors).slice(0, 300)}`);
   };
   const canonical = (sources: string[] | null, first: number) =>
     `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}) { edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
@@ -79,7 +135,7 @@ async function main() {
     { name: 'all sources', query: canonical(null, Math.min(500, USERS * controls.length)), vendors: controls, n: -1 },
   ];
 
-  console.log(`\nstaffgraph bench — ${USERS} users per simulator, ${LATENCY_MS} ms simulated latency per vendor call, ${SAMPLES} samples, ${CONCURRENCY} concurrent clients\n`);
+  console.log(`\nstaffgraph bench — ${USERS} users per simulator, ${LATENCY_MS} ms simulated latency per vendor call, ${SAMPLES} samples, ${CONCURRENCY} concurrent clients, auth ${AUTH}\n`);
   console.log('query            upstream  API-min  dupes   p50 ms   p95 ms  crit-path ms   req/s@16   CPU ms/q  notes');
   for (const c of cases) {
     await gql(c.query); // warm: tokens, keep-alive connections, JIT

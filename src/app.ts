@@ -4,8 +4,11 @@ import type { Logger } from './core/logger';
 import { buildGatewaySchema } from './schema/build';
 import { startGateway, type RunningGateway } from './server/http-server';
 import { SourceSet } from './service/sources';
-import { MemoryIdempotencyStore } from './service/idempotency';
-import type { PayloadRecord } from './service/payload';
+import { DurableIdempotency } from './service/durable-idempotency';
+import { AuditTrail } from './service/audit/audit-trail';
+import { openAuditStream } from './service/audit/audit-stream';
+import { openStore } from './store/open-store';
+import type { Store } from './store/types';
 import { createAuthenticator } from './auth/authenticator';
 import { DEFAULT_LIMITS } from './server/limits/query-limits';
 
@@ -15,7 +18,17 @@ import { DEFAULT_LIMITS } from './server/limits/query-limits';
  * schema → HTTP server. The vendor list is passed in (from src/vendors/registry.ts), so the core
  * names no vendor.
  */
-export async function startApp(config: GatewayConfig, vendors: readonly VendorModule[], logger: Logger): Promise<RunningGateway & { sources: SourceSet }> {
+export async function startApp(
+  config: GatewayConfig,
+  vendors: readonly VendorModule[],
+  logger: Logger,
+  /** A store opened by the caller (tests share one across restarts); it is then not closed here. */
+  opts: { store?: Store } = {},
+): Promise<RunningGateway & { sources: SourceSet; store: Store }> {
+  // The store first: the audit trail and idempotency records must be there before any request.
+  const store = opts.store ?? (await openStore(config.store, { logger }));
+  const stream = openAuditStream(config.audit.stream);
+  const audit = new AuditTrail(store.audit, stream, logger);
   const sources = SourceSet.create(config, vendors, { logger });
   const authenticator = createAuthenticator(config.auth, { logger });
   const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
@@ -24,21 +37,27 @@ export async function startApp(config: GatewayConfig, vendors: readonly VendorMo
     sources,
     logger,
     authenticator,
-    idempotency: new MemoryIdempotencyStore<PayloadRecord>(),
+    idempotency: new DurableIdempotency(store.idempotency),
+    audit,
+    store,
     port: config.server.port,
     host: config.server.host,
     requestTimeoutMs: config.server.requestTimeoutMs,
     introspection: config.server.introspection,
     limits: config.server.limits,
     cors: config.server.cors,
+    auditReads: config.audit.reads,
   });
   return {
     ...gateway,
     sources,
+    store,
     close: async () => {
       await gateway.close();
       authenticator.close();
       await sources.close();
+      stream?.close();
+      if (!opts.store) await store.close();
     },
   };
 }
@@ -64,6 +83,9 @@ export function configForSimulators(
       ...server,
     },
     auth,
+    // In memory unless the caller sets a folder (`demo --data DIR`); tests pass their own store.
+    store: { path: null, postgres: null },
+    audit: { stream: 'none', reads: false },
     sources: sims.map(({ id, sim, name }) => ({
       id,
       vendor: sim.vendor,

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/config';
 import { createLogger, type LogLevel } from '../core/logger';
@@ -7,10 +10,12 @@ import { configForSimulators, startApp } from '../app';
 import { buildGatewaySchema, schemaSdl } from '../schema/build';
 import { sourceIdFor, startSimulators, writeSimulatorConfig } from './simulators';
 import { apikeyCommand } from './apikey';
+import { auditExportCommand } from './audit-export';
+import { openStore } from '../store/open-store';
 
 const USAGE = `staffgraph — one GraphQL API over clinical vendors' user APIs
 
-  staffgraph demo [--port 4000] [--users N] [--seed N] [--latency-ms N]
+  staffgraph demo [--port 4000] [--users N] [--seed N] [--latency-ms N] [--data DIR]
       Starts every vendor simulator with seeded data on loopback and the gateway against them.
   staffgraph serve --config FILE [--port N]       (or STAFFGRAPH_CONFIG=FILE)
       Runs the gateway against the sources in FILE.
@@ -19,6 +24,8 @@ const USAGE = `staffgraph — one GraphQL API over clinical vendors' user APIs
       Runs simulators only; --write-config writes a gateway config with their credentials.
   staffgraph apikey create --name N --scopes users:read,users:write [--sources a,b]
       Prints a new API key once, and the auth.apiKeys line (with its hash only) for the config.
+  staffgraph audit export --config FILE [--since ISO-TIME] --format jsonl|fhir
+      Writes the audit trail: JSON lines, or FHIR R4 AuditEvent resources in a Bundle.
   staffgraph schema
       Prints the GraphQL SDL.
 `;
@@ -34,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
       return simulate(rest);
     case 'apikey':
       return apikeyCommand(rest, (line) => process.stdout.write(line + '\n'));
+    case 'audit':
+      return auditExportCommand(rest, (chunk) => process.stdout.write(chunk), {
+        loadConfig: (f) => loadConfigFile(f, VENDORS),
+        // Logs go to stderr, so they never mix with the export on stdout.
+        openStore: (s) => openStore(s, { logger: createLogger('warn') }),
+      });
     case 'schema':
       process.stdout.write(schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor))));
       return 0;
@@ -60,15 +73,20 @@ function intOption(values: Record<string, unknown>, name: string): number | unde
 class UsageError extends Error {}
 
 async function demo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, users: { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, users: { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' }, data: { type: 'string' } } });
   const logger = createLogger((process.env.LOG_LEVEL as LogLevel) ?? 'info');
   const sims = await startSimulators(VENDORS, { users: intOption(values, 'users'), seed: intOption(values, 'seed'), latencyMs: intOption(values, 'latency-ms') });
   const config = configForSimulators(
     sims.map((sim, i) => ({ id: sourceIdFor(VENDORS[i]!), sim, name: `${VENDORS[i]!.displayName} (simulator)` })),
     { port: intOption(values, 'port') ?? 4000 },
   );
+  // The demo's store is a temporary folder unless --data names one (then it survives restarts).
+  const dataDir = (values.data as string | undefined) ?? mkdtempSync(join(tmpdir(), 'staffgraph-demo-'));
+  config.store = { path: resolve(dataDir), postgres: null };
+  config.audit = { stream: 'stdout', reads: false };
   const app = await startApp(config, VENDORS, logger);
   process.stdout.write(`\nstaffgraph demo\n`);
+  process.stdout.write(`  store (embedded PostgreSQL): ${config.store.path}${values.data ? '' : ' (temporary; --data DIR keeps it)'}\n`);
   sims.forEach((s, i) => process.stdout.write(`  simulator ${VENDORS[i]!.vendor.padEnd(22)} ${s.baseUrl}\n`));
   process.stdout.write(`\n  GraphQL IDE (open in a browser): ${app.url}\n`);
   process.stdout.write(`  auth: none — listening on loopback only; every request is an anonymous caller holding every scope.\n`);

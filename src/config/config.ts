@@ -7,6 +7,8 @@ import type { LogLevel } from '../core/logger';
 import { parseAuthConfig, unknownSourceProblems, type AuthConfig } from '../auth/config';
 import { DEFAULT_LIMITS, type QueryLimits } from '../server/limits/query-limits';
 import { isLoopbackHost } from './loopback';
+import type { StoreConfig } from '../store/types';
+import type { AuditStreamSetting } from '../service/audit/audit-stream';
 
 /**
  * The gateway config file (DESIGN.md §6, contract). `${ENV_VAR}` is substituted in every string
@@ -28,6 +30,14 @@ export interface GatewayConfig {
   };
   /** Who may call (DESIGN.md §10). `serve` defaults to mode required; the demo runs with mode none on loopback. */
   auth: AuthConfig;
+  /** The durable store (DESIGN.md §12): embedded PGlite in `path` (default ./staffgraph-data beside the config), or PostgreSQL. */
+  store: StoreConfig;
+  audit: {
+    /** JSON-lines copy of every audit event. Defaults to stdout. */
+    stream: AuditStreamSetting;
+    /** One access event per request listing the user ids it returned. Defaults to false. */
+    reads: boolean;
+  };
   sources: SourceConfig[];
 }
 
@@ -92,10 +102,32 @@ const serverSchema = z
   })
   .strict();
 
+const storeSchema = z
+  .object({
+    path: z.string().min(1).default('./staffgraph-data'),
+    postgres: z
+      .object({ url: z.string().refine((u) => /^postgres(ql)?:\/\//.test(u) && URL.canParse(u), 'must be a postgres:// URL') })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const auditSchema = z
+  .object({
+    stream: z
+      .string()
+      .refine((v) => v === 'stdout' || v === 'none' || /^file:.+/.test(v), 'must be stdout, none or file:<path>')
+      .default('stdout'),
+    reads: z.boolean().default(false),
+  })
+  .strict();
+
 const topSchema = z
   .object({
     server: z.unknown().optional(),
     auth: z.unknown().optional(),
+    store: z.unknown().optional(),
+    audit: z.unknown().optional(),
     sources: z.array(z.unknown()).min(1, 'at least one source is required'),
   })
   .strict();
@@ -159,14 +191,26 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
       options: vendorParsed.options,
     });
   });
+  const store = storeSchema.safeParse(top.data.store ?? {});
+  // Never echo the URL: it may hold the database password.
+  if (!store.success) problems.push(...store.error.issues.map((i) => `store.${pathText(i.path)}: ${i.message}`));
+  const audit = auditSchema.safeParse(top.data.audit ?? {});
+  if (!audit.success) problems.push(...audit.error.issues.map((i) => `audit.${pathText(i.path)}: ${i.message}`));
   const auth = parseAuthConfig(top.data.auth ?? {}, { configDir, defaultMode: 'required' });
   if (!auth.ok) problems.push(...auth.problems);
   else problems.push(...unknownSourceProblems(auth.config, sources.map((s) => s.id)));
   if (server.success && auth.ok && auth.config.mode === 'none' && !isLoopbackHost(server.data.host)) {
     problems.push(`auth.mode: "none" is allowed only when server.host is a loopback address (127.0.0.1, ::1, localhost), not ${JSON.stringify(server.data.host)}; configure auth.jwt or auth.apiKeys`);
   }
-  if (problems.length || !server.success || !auth.ok) throw new ConfigError(problems);
-  return { server: server.data, auth: auth.config, sources };
+  if (problems.length || !server.success || !auth.ok || !store.success || !audit.success) throw new ConfigError(problems);
+  const stream = audit.data.stream as AuditStreamSetting;
+  return {
+    server: server.data,
+    auth: auth.config,
+    store: { path: resolve(configDir, store.data.path), postgres: store.data.postgres ?? null },
+    audit: { stream: stream.startsWith('file:') ? `file:${resolve(configDir, stream.slice(5))}` : stream, reads: audit.data.reads },
+    sources,
+  };
 }
 
 /** Replaces ${NAME} in every string; a missing variable is a problem naming the key, not the value. */

@@ -19,6 +19,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** Over a query limit (HTTP 400; DESIGN.md §11); extensions name the limit and its value. */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The audit store could not take the PENDING row, so the write was not sent (DESIGN.md §12: fail closed). */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -38,6 +40,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Authentication is required.',
   FORBIDDEN: 'The caller is not allowed to do this.',
   QUERY_TOO_COMPLEX: 'The query is over a limit.',
+  AUDIT_UNAVAILABLE: 'The audit trail is unavailable; nothing was changed.',
   INTERNAL_SERVER_ERROR: 'Internal server error.',
 };
 

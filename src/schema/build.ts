@@ -6,6 +6,7 @@ import { QueryResolver } from './query.resolver';
 import { MutationResolver } from './mutation.resolver';
 import { FacilityRelationsResolver, SourceResolver, UserPayloadResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
 import { scopeAuthChecker } from './auth-checker';
+import { AuditResolver } from './audit.resolver';
 
 /**
  * Builds the executable schema. Validation: class-validator rules on input and args classes run
@@ -14,7 +15,7 @@ import { scopeAuthChecker } from './auth-checker';
 export async function buildGatewaySchema(vendorNames: readonly string[]): Promise<GraphQLSchema> {
   registerVendors(vendorNames);
   return buildSchema({
-    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver],
+    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver, AuditResolver],
     authChecker: scopeAuthChecker,
     authMode: 'error',
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },

@@ -1,4 +1,5 @@
-import { Args, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Args, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { auditRejectedArguments } from './audit-rejected-arguments';
 import { decodeId, type NodeType } from '../core/ids';
 import { SourceError } from '../core/errors';
 import { stripUndefined } from '../core/objects';
@@ -26,6 +27,7 @@ import { presentUser } from './present';
  * only malformed GraphQL input (types, class-validator rules) is a top-level error.
  */
 @Resolver()
+@UseMiddleware(auditRejectedArguments)
 export class MutationResolver {
   @Mutation(() => UserPayload, { description: 'Creates a user in one source, with its user types and facility access.' })
   async createUser(@Args(() => CreateUserArgs) { input, idempotencyKey }: CreateUserArgs, @Ctx() scope: RequestScope) {

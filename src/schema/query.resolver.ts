@@ -22,7 +22,7 @@ export class QueryResolver {
     // A source outside the caller's grant answers like a missing record (DESIGN.md §10).
     if (!ctx.findConnector(sourceId)) return null;
     const reader = ctx.reader(sourceId);
-    if (type === 'User') return nullable(await reader.user(nativeId), presentUser);
+    if (type === 'User') return returned(ctx, nullable(await reader.user(nativeId), presentUser));
     if (type === 'UserType') return nullable(await reader.userType(nativeId), presentUserType);
     return nullable(await reader.facility(nativeId), presentFacility);
   }
@@ -31,7 +31,7 @@ export class QueryResolver {
   async user(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     const { sourceId, nativeId } = decodeId(id, 'id', 'User');
     if (!ctx.findConnector(sourceId)) return null;
-    return nullable(await ctx.reader(sourceId).user(nativeId), presentUser);
+    return returned(ctx, nullable(await ctx.reader(sourceId).user(nativeId), presentUser));
   }
 
   @Query(() => UserConnection, { description: 'Users across sources in configured order. A failing source is listed in sourceErrors; the others still answer.' })
@@ -44,6 +44,7 @@ export class QueryResolver {
       include: { userTypes: selects(info, 'userTypes'), facilityAccess: selects(info, 'facilityAccess') },
     });
     const edges = result.edges.map((e) => ({ cursor: e.cursor, node: presentUser(e.node) }));
+    for (const e of edges) ctx.returnedUsers.add(e.node.id);
     return {
       edges,
       nodes: edges.map((e) => e.node),
@@ -68,6 +69,12 @@ export class QueryResolver {
     ctx.connector(source);
     return (await ctx.reader(source).facilities()).map(presentFacility);
   }
+}
+
+/** Notes a returned user for the `audit.reads` access event. */
+function returned<T extends { id: string } | null>(ctx: RequestScope, user: T): T {
+  if (user) ctx.returnedUsers.add(user.id);
+  return user;
 }
 
 function nullable<T, R>(value: T | null, present: (v: T) => R): R | null {

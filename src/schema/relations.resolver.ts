@@ -72,6 +72,7 @@ export class UserPayloadResolver {
     if (payload.user && !ctx.may('users:read')) {
       throw new GraphQLError('user needs the users:read scope.', { extensions: { code: 'FORBIDDEN', scope: 'users:read' } });
     }
+    if (payload.user) ctx.returnedUsers.add(payload.user.id);
     return payload.user;
   }
 }

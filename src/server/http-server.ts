@@ -14,6 +14,7 @@ import { limitsPlugin } from './limits/limits-plugin';
 import { shapeRules } from './limits/shape-rules';
 import type { QueryLimits } from './limits/query-limits';
 import { applyCors, type CorsSettings } from './cors';
+import { auditReadsPlugin } from './audit-reads-plugin';
 
 /** Turns a request's headers into a caller (src/auth/authenticator.ts); built once at start. */
 export interface CallerResolver {
@@ -31,6 +32,8 @@ export interface GatewayOptions extends SharedServices {
   introspection: boolean;
   limits: QueryLimits;
   cors: CorsSettings;
+  /** `audit.reads`: one access event per request listing the users it returned. */
+  auditReads: boolean;
 }
 
 export interface RunningGateway {
@@ -59,7 +62,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // hash lookup is one more cache a caller could fill. Batched requests stay off (the default),
     // so the limits cannot be split across operations of one HTTP request.
     persistedQueries: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), accessPlugin(), limitsPlugin(opts.limits), gatewayPlugin(opts.logger)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      accessPlugin(),
+      limitsPlugin(opts.limits),
+      gatewayPlugin(opts.logger),
+      ...(opts.auditReads ? [auditReadsPlugin()] : []),
+    ],
   });
   await apollo.start();
   const ide = createIde();
@@ -117,7 +126,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return sendText(res, 400, 'application/json', errorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
       }
     }
-    const scope = new RequestScope(opts, auth.caller);
+    const userAgent = req.headers['user-agent'];
+    const scope = new RequestScope(opts, auth.caller, { ip: req.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null });
     res.once('close', () => scope.dispose());
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -9,7 +9,16 @@ import { createHash } from 'node:crypto';
  *  - a request still running with that key → its result, once it is there.
  */
 export interface IdempotencyStore<T> {
-  run(key: string, fingerprint: string, work: () => Promise<{ value: T; keep: boolean }>): Promise<{ value: T; replayed: boolean } | { conflict: true }>;
+  /**
+   * @param deadlineAt epoch ms after which a duplicate stops waiting for the first request with the
+   *   key and answers `{ inFlight: true }` instead.
+   */
+  run(
+    key: string,
+    fingerprint: string,
+    work: () => Promise<{ value: T; keep: boolean }>,
+    deadlineAt?: number,
+  ): Promise<{ value: T; replayed: boolean } | { conflict: true } | { inFlight: true }>;
 }
 
 interface Entry<T> {

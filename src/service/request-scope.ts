@@ -8,6 +8,8 @@ import { hasScope, seesSource, type Caller, type Scope } from '../auth/caller';
 import type { SourceSet } from './sources';
 import type { IdempotencyStore } from './idempotency';
 import type { PayloadRecord } from './payload';
+import type { AuditTrail } from './audit/audit-trail';
+import type { Store } from '../store/types';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
 export interface ReportedFailure {
@@ -24,6 +26,15 @@ export interface SharedServices {
   idempotency: IdempotencyStore<PayloadRecord>;
   /** Deadline for all upstream work of one request, ms. */
   requestTimeoutMs: number;
+  audit: AuditTrail;
+  /** The durable store (audit events, idempotency records), opened once at start. */
+  store: Store;
+}
+
+/** Where the request came from, for the audit trail (the socket's address; no proxy header is trusted). */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /**
@@ -37,12 +48,15 @@ export interface SharedServices {
 export class RequestScope {
   readonly request: RequestContext;
   readonly failures: ReportedFailure[] = [];
+  /** Global ids of the users this request returned, for `audit.reads` access events. */
+  readonly returnedUsers = new Set<string>();
   private readonly readers = new Map<string, SourceReader>();
   private readonly abort = new AbortController();
 
   constructor(
     private readonly shared: SharedServices,
     readonly caller: Caller,
+    readonly client: ClientInfo = { ip: null, userAgent: null },
     requestId: string = randomUUID(),
   ) {
     const deadlineAt = Date.now() + shared.requestTimeoutMs;
@@ -59,6 +73,14 @@ export class RequestScope {
 
   get idempotency(): IdempotencyStore<PayloadRecord> {
     return this.shared.idempotency;
+  }
+
+  get audit(): AuditTrail {
+    return this.shared.audit;
+  }
+
+  get store(): Store {
+    return this.shared.store;
   }
 
   /** Cancels upstream work still running (client went away, or the response was sent). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Connector, SourceReader, WriteOperation } from '../core/connector';
 import { SourceError, isSourceError } from '../core/errors';
 import { decodeId } from '../core/ids';
@@ -5,7 +6,8 @@ import type { UserErrorRecord, WriteInput, WriteOutcome } from '../core/writes';
 import type { RequestScope } from './request-scope';
 import { fingerprint } from './idempotency';
 import { refused, type PayloadRecord } from './payload';
-import { recordAttempt, type WriteAttempt } from './write-attempt';
+import { attemptEvent, logAttempt, newAttempt, type WriteAttempt } from './write-attempt';
+import { AuditUnavailable } from './audit/audit-trail';
 
 /** One account-changing attempt as a mutation resolver describes it; global ids are still encoded. */
 export interface WriteRequest {
@@ -22,7 +24,7 @@ export interface WriteRequest {
 }
 
 /** Codes that mean the vendor certainly did not apply anything, so a retry with the same key may try again. */
-const NOTHING_HAPPENED = new Set(['BAD_USER_INPUT', 'UNSUPPORTED_BY_VENDOR', 'NOT_FOUND', 'CONFLICT', 'SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_RATE_LIMITED', 'SOURCE_AUTH_FAILED', 'SOURCE_BAD_RESPONSE']);
+const NOTHING_HAPPENED = new Set(['AUDIT_UNAVAILABLE', 'BAD_USER_INPUT', 'UNSUPPORTED_BY_VENDOR', 'NOT_FOUND', 'CONFLICT', 'SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_RATE_LIMITED', 'SOURCE_AUTH_FAILED', 'SOURCE_BAD_RESPONSE']);
 
 /**
  * Every mutation goes through here. Checks run in this order, so that nothing reaches a vendor
@@ -33,26 +35,44 @@ const NOTHING_HAPPENED = new Set(['BAD_USER_INPUT', 'UNSUPPORTED_BY_VENDOR', 'NO
  *   3. the vendor supports the operation (else UNSUPPORTED_BY_VENDOR naming the alternative, no call);
  *   4. the other ids in the arguments decode and belong to that source, and the vendor's input rules pass;
  *   5. idempotency: a known key of this caller with the same input replays the stored payload (no call);
- *   6. the service-account guard, then the vendor calls, each reported as a step.
+ *   6. the PENDING audit row (else AUDIT_UNAVAILABLE, no call), the service-account guard, then the
+ *      vendor calls, each reported as a step.
  * Whatever happens, the attempt leaves through `finish` — the one exit (docs/write-pipeline.md).
  */
 export async function performWrite(scope: RequestScope, req: WriteRequest): Promise<PayloadRecord> {
-  const attempt: WriteAttempt = { op: req.op, sourceId: null, nativeId: null, changedFields: req.changedFields };
+  const attempt = newAttempt(req.op, req.changedFields);
   let payload: PayloadRecord;
   try {
     payload = await decide(scope, req, attempt);
   } catch (err) {
     // Anything thrown here is a defect; the attempt is still recorded, then the error is masked upstream.
-    recordAttempt(scope, attempt, refused([{ field: null, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }]));
+    await finish(scope, attempt, refused([{ field: null, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }]));
     throw err;
   }
   return finish(scope, attempt, payload);
 }
 
-/** The single exit of the write pipeline: every attempt, refused or sent, is recorded exactly once here. */
-function finish(scope: RequestScope, attempt: WriteAttempt, payload: PayloadRecord): PayloadRecord {
-  recordAttempt(scope, attempt, payload);
+/**
+ * The single exit of the write pipeline: every attempt, refused, replayed or sent, leaves exactly
+ * one audit event here — its PENDING row completed, or the whole event written at once.
+ */
+async function finish(scope: RequestScope, attempt: WriteAttempt, payload: PayloadRecord): Promise<PayloadRecord> {
+  const event = attemptEvent(scope, attempt, payload);
+  await scope.audit.settle(event, attempt.begun);
+  logAttempt(scope, event, event.steps.length);
   return payload;
+}
+
+/** The PENDING row goes in before the first vendor call; when the store cannot take it, nothing is sent. */
+async function begin(scope: RequestScope, attempt: WriteAttempt): Promise<boolean> {
+  try {
+    await scope.audit.begin(attemptEvent(scope, attempt, null));
+    attempt.begun = true;
+    return true;
+  } catch (err) {
+    if (err instanceof AuditUnavailable) return false;
+    throw err;
+  }
 }
 
 async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt): Promise<PayloadRecord> {
@@ -87,6 +107,9 @@ async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAtte
   if (problems.length) return refused(problems);
 
   const execute = async (): Promise<{ value: PayloadRecord; keep: boolean }> => {
+    if (!(await begin(scope, attempt))) {
+      return { value: refused([{ field: null, code: 'AUDIT_UNAVAILABLE', message: 'The audit trail cannot record this change right now, so it was not sent. Try again later.' }]), keep: false };
+    }
     const lockout = await guardServiceAccount(connector, scope, write, reader);
     if (lockout) return { value: refused([lockout]), keep: false };
     const outcome = await call(writer, write, sourceId);
@@ -103,8 +126,12 @@ async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAtte
 
   if (!req.idempotencyKey) return (await execute()).value;
   // Keys are the caller's own (DESIGN.md §10): another caller's key never replays.
-  const key = [scope.caller.kind, scope.caller.id, sourceId, req.idempotencyKey].join('\0');
-  const result = await scope.idempotency.run(key, fingerprint(req.op, req.fingerprintInput), execute);
+  // Stored as a digest: bounded, and free of whatever characters a key or a token's `sub` holds.
+  const key = createHash('sha256').update(JSON.stringify([scope.caller.kind, scope.caller.id, sourceId, req.idempotencyKey])).digest('hex');
+  const result = await scope.idempotency.run(key, fingerprint(req.op, req.fingerprintInput), execute, scope.request.deadlineAt);
+  if ('inFlight' in result) {
+    return refused([{ field: 'idempotencyKey', code: 'CONFLICT', message: 'A request with this idempotencyKey is still running; retry later to get its result.' }]);
+  }
   if ('conflict' in result) {
     return refused([{ field: 'idempotencyKey', code: 'CONFLICT', message: 'idempotencyKey was already used with a different operation or input.' }]);
   }

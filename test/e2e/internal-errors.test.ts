@@ -8,6 +8,8 @@ import { formatError } from '../../src/server/format-error';
 import { SourceError } from '../../src/core/errors';
 import { anonymousCaller } from '../../src/auth/caller';
 import { MemoryIdempotencyStore } from '../../src/service/idempotency';
+import type { AuditTrail } from '../../src/service/audit/audit-trail';
+import type { Store } from '../../src/store/types';
 import { DEFAULT_LIMITS } from '../../src/server/limits/query-limits';
 
 test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id, and logged without its message', async () => {
@@ -21,9 +23,13 @@ test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id
     requestTimeoutMs: 5000,
     authenticator: { authenticate: async () => ({ ok: true as const, caller: anonymousCaller() }) },
     idempotency: new MemoryIdempotencyStore(),
+    // The throwing schema has no mutations: nothing is audited.
+    audit: {} as AuditTrail,
+    store: {} as Store,
     introspection: true,
     limits: DEFAULT_LIMITS,
     cors: { origins: [] },
+    auditReads: false,
   });
   try {
     const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ boom }' }) });

@@ -5,6 +5,8 @@ import { VENDORS } from '../../src/vendors/registry';
 import { configForSimulators, startApp } from '../../src/app';
 import { SimControl } from '../../src/sim/control';
 import type { GatewayConfig } from '../../src/config/config';
+import type { Store } from '../../src/store/types';
+import { openTestStore } from '../../src/store/open-store';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../src/server/limits/query-limits';
 
 export interface GqlResponse<T = Record<string, any>> {
@@ -22,6 +24,10 @@ export interface Stack {
   logLines: string[];
   /** POSTs a GraphQL request; `headers` adds e.g. an Authorization header. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** The gateway's store (audit events, idempotency records). */
+  store: Store;
+  /** Stops the gateway and starts it again on the same port, simulators and store (a restart). */
+  restartGateway(): Promise<void>;
   /** Every vendor request the simulators logged since the last clearLogs(), by source id. */
   vendorCalls(): Promise<Record<string, number>>;
   resetAll(): Promise<void>;
@@ -44,6 +50,10 @@ export async function startStack(opts: {
   server?: Partial<Omit<GatewayConfig['server'], 'limits'>> & { limits?: Partial<QueryLimits> };
   /** Defaults to `mode: none` (every request holds every scope). */
   auth?: GatewayConfig['auth'];
+  /** A store the test opened (kept open across `restartGateway`); default a fresh embedded one, closed with the stack. */
+  store?: Store;
+  /** `audit` settings over the default (no stream, no read events). */
+  audit?: Partial<GatewayConfig['audit']>;
 } = {}): Promise<Stack> {
   const vendors = opts.vendors ?? VENDORS;
   const started: StartedSimulator[] = [];
@@ -55,13 +65,22 @@ export async function startStack(opts: {
     { requestTimeoutMs: opts.requestTimeoutMs ?? 20_000, ...opts.server, limits: { ...DEFAULT_LIMITS, ...opts.server?.limits } },
     opts.auth,
   );
-  const app = await startApp(config, vendors, logger);
+  config.audit = { ...config.audit, ...opts.audit };
+  const store = opts.store ?? (await openTestStore('pglite'));
+  let app = await startApp(config, vendors, logger, { store });
   const sims: Stack['sims'] = {};
   started.forEach((sim, i) => (sims[vendors[i]!.vendor] = { sim, control: new SimControl(sim.origin) }));
   return {
-    url: app.url,
+    get url() {
+      return app.url;
+    },
     sims,
     logLines,
+    store,
+    async restartGateway() {
+      await app.close();
+      app = await startApp({ ...config, server: { ...config.server, port: app.port } }, vendors, logger, { store });
+    },
     async gql(query, variables, headers = {}) {
       const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
       const text = await res.text();
@@ -82,6 +101,7 @@ export async function startStack(opts: {
     async close() {
       await app.close();
       await Promise.all(started.map((s) => s.close()));
+      if (!opts.store) await store.close();
     },
   };
 }

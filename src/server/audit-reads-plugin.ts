@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestScope } from '../service/request-scope';
+import { auditString, auditStringOrNull } from '../service/audit/sanitize';
+
+/** At most this many user ids in one access event (a page is at most maxFirst users per field). */
+const MAX_IDS = 1_000;
+
+/**
+ * `audit.reads: true` (DESIGN.md §12): one access event per request that returned users, listing
+ * their global ids — who looked at whose record, for the security office. Written before the
+ * response is sent, so a read is on record once the caller has the data.
+ */
+export function auditReadsPlugin(): ApolloServerPlugin<RequestScope> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue: scope, operationName }) {
+          if (scope.returnedUsers.size === 0) return;
+          await scope.audit.access({
+            id: randomUUID(),
+            at: new Date(),
+            requestId: auditString(scope.request.requestId, 128),
+            actor: { kind: scope.caller.kind, id: auditString(scope.caller.id), name: auditString(scope.caller.name) },
+            action: 'read',
+            sourceId: null,
+            target: { id: null, nativeId: auditStringOrNull(operationName ?? null) },
+            changedFields: [],
+            outcome: 'SUCCESS',
+            errorCode: null,
+            steps: [],
+            client: { ip: auditStringOrNull(scope.client.ip, 64), userAgent: auditStringOrNull(scope.client.userAgent) },
+            replayed: false,
+            userIds: [...scope.returnedUsers].slice(0, MAX_IDS),
+          });
+        },
+      };
+    },
+  };
+}
