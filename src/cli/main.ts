@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       return auditExportCommand(rest, (chunk) => process.stdout.write(chunk), {
         loadConfig: (f) => loadConfigFile(f, VENDORS),
         // Logs go to stderr, so they never mix with the export on stdout.
-        openStore: (s) => openStore(s, { logger: createLogger('warn') }),
+        openStore: (s) => openStore(s, { logger: createLogger('warn'), recover: false }),
       });
     case 'schema':
       process.stdout.write(schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor))));

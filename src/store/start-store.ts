@@ -12,6 +12,8 @@ export interface StartOptions {
   startedAt: number;
   /** Migrate only up to this version (the migration test opens "the previous version"). Defaults to all. */
   migrateTo?: number;
+  /** Turn PENDING audit rows into UNKNOWN (crash recovery). Defaults to true. */
+  recover?: boolean;
   /** Runs after the connection closes (a test store drops its PostgreSQL schema). */
   afterClose?: () => Promise<void>;
 }
@@ -36,7 +38,7 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
   };
   try {
     const { version, applied } = await migrate(sql, MIGRATIONS, options.migrateTo);
-    const recoveredPending = await audit.recoverPending();
+    const recoveredPending = options.recover === false ? 0 : await audit.recoverPending();
     const expiredKeys = version >= 2 ? await idempotency.purgeExpired() : 0;
     // Never the URL: it can hold a password. The backend name says enough.
     options.logger.info('store_open', {
