@@ -76,20 +76,24 @@ async function begin(scope: RequestScope, attempt: WriteAttempt): Promise<boolea
 }
 
 async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt): Promise<PayloadRecord> {
-  if (!scope.may('users:write')) return refused([{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }]);
-
-  let sourceId: string;
-  let nativeId = '';
+  // The target is read first so that even a denied attempt names whose account it was aimed at
+  // (when the caller may see that source); the answer still depends on the scope first.
+  let target: { sourceId: string; nativeId: string } | null = null;
+  let targetError: unknown = null;
   try {
-    if ('sourceId' in req.target) sourceId = req.target.sourceId;
-    else ({ sourceId, nativeId } = decodeId(req.target.userId, req.target.field, 'User'));
+    target = 'sourceId' in req.target ? { sourceId: req.target.sourceId, nativeId: '' } : decodeId(req.target.userId, req.target.field, 'User');
   } catch (err) {
-    return fromError(err);
+    targetError = err;
   }
-  const connector = scope.findConnector(sourceId);
+  const connector = target ? scope.findConnector(target.sourceId) : undefined;
+  if (target && connector) {
+    attempt.sourceId = target.sourceId;
+    attempt.nativeId = target.nativeId || null;
+  }
+  if (!scope.may('users:write')) return refused([{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }]);
+  if (!target) return fromError(targetError);
   if (!connector) return refused([{ field: req.target.field, code: 'NOT_FOUND', message: 'No source with this id is configured.' }]);
-  attempt.sourceId = sourceId;
-  attempt.nativeId = nativeId || null;
+  const { sourceId, nativeId } = target;
 
   const capability = connector.capabilities.writes[req.op];
   if (!capability.supported) {

@@ -130,9 +130,14 @@ async function catalog(source: string): Promise<Catalog> {
 async function mutate(source: string, op: string, expected: Expect, mutation: string, variables: Record<string, unknown>) {
   const control = stack.sims[source]!.control;
   await control.clearRequests();
+  const mark = await stack.store.audit.count();
   const res = await stack.gql(mutation, variables);
   assert.equal(res.body.errors, undefined, `${source} ${op}: ${JSON.stringify(res.body.errors)}`);
   const payload = res.body.data![op];
+  // Exactly one audit event per attempt, with its outcome (DESIGN.md §12).
+  assert.equal((await stack.store.audit.count()) - mark, 1, `${source} ${op}: one audit event`);
+  const [event] = (await stack.store.audit.list({}, 1, null)).events;
+  assert.deepEqual([event!.action, event!.sourceId, event!.outcome, event!.errorCode], [op, source, expected === 'unsupported' ? 'FAILURE' : 'SUCCESS', expected === 'unsupported' ? 'UNSUPPORTED_BY_VENDOR' : null]);
   const log = (await control.requests()).filter((r) => !isAuth(r));
   if (expected === 'unsupported') {
     assert.deepEqual(payload.userErrors.map((e: any) => e.code), ['UNSUPPORTED_BY_VENDOR'], `${source} ${op}`);
