@@ -206,3 +206,25 @@ describe('the gateway’s own service account', () => {
     });
   }
 });
+
+describe('the order of checks (capability before the other ids; the argument named as sent)', () => {
+  test('iCure facility mutations with another source’s facility id answer UNSUPPORTED_BY_VENDOR, with no call', async () => {
+    const user = await firstUser('icure');
+    const { facility } = await typeAndFacility('presentationservices');
+    await stack.clearLogs();
+    for (const op of ['grantFacilityAccess', 'updateFacilityAccess', 'revokeFacilityAccess']) {
+      const extra = op === 'updateFacilityAccess' ? ', primary: true' : '';
+      const res = await stack.gql(`mutation($u: ID!, $f: ID!) { ${op}(userId: $u, facilityId: $f${extra}) { userErrors { field code } } }`, { u: user.id, f: facility });
+      assert.deepEqual(res.body.data![op].userErrors.map((e: any) => e.code), ['UNSUPPORTED_BY_VENDOR'], op);
+    }
+    assert.deepEqual(await vendorCalls('icure'), []);
+  });
+
+  test('an unknown source is reported on the argument the caller sent (userId, not id)', async () => {
+    const res = await stack.gql(`mutation($u: ID!, $t: ID!) { assignUserType(userId: $u, userTypeId: $t) { userErrors { field code } } }`, {
+      u: encodeId('User', 'nosuch', 'x'),
+      t: encodeId('UserType', 'nosuch', 'y'),
+    });
+    assert.deepEqual(res.body.data!.assignUserType.userErrors, [{ field: 'userId', code: 'NOT_FOUND' }]);
+  });
+});
