@@ -25,7 +25,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -80,6 +80,12 @@ function folderBytes(dir: string): { apparent: number; allocated: number } {
   const apparent = Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
   const allocated = Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]) * 1024;
   return { apparent, allocated };
+}
+
+/** A PGlite folder is a PostgreSQL data directory: tables and indexes in base/, the WAL in pg_wal/. */
+function pgliteParts(dir: string): { total: number; base: number; wal: number } {
+  const sub = (d: string) => (existsSync(join(dir, d)) ? folderBytes(join(dir, d)).apparent : 0);
+  return { total: folderBytes(dir).apparent, base: sub('base'), wal: sub('pg_wal') };
 }
 
 interface Started {
@@ -306,24 +312,22 @@ async function latency(sims: Sims): Promise<void> {
 // ---------------------------------------------------------------- 2. size
 
 async function size(): Promise<void> {
-  const rs: Record<'pglite' | 'postgres', Array<{ empty: number; full: number; table: number | null; alloc: number | null; msPerEvent: number }>> = { pglite: [], postgres: [] };
+  const rs: Record<'pglite' | 'postgres', Array<{ empty: number; full: number; table: number | null; alloc: number | null; msPerEvent: number; baseDelta: number; walDelta: number }>> = { pglite: [], postgres: [] };
   for (let run = 1; run <= RUNS; run++) {
     {
       const dir = mkdtempSync(join(work, 'size-pglite-'));
       let { store } = await timedOpen(pgliteConfig(dir));
       await store.close();
       const empty = folderBytes(dir);
+      const emptyParts = pgliteParts(dir);
       ({ store } = await timedOpen(pgliteConfig(dir)));
       const ms = await fill(store, SIZE_EVENTS, new Date('2030-01-01T00:00:00Z'));
-      const table = await (async () => {
-        // PGlite is PostgreSQL: the same size functions answer (the folder is what a backup copies).
-        const n = await store.audit.count();
-        if (n !== SIZE_EVENTS) throw new Error(`expected ${SIZE_EVENTS} rows, got ${n}`);
-        return null;
-      })();
+      const n = await store.audit.count();
+      if (n !== SIZE_EVENTS) throw new Error(`expected ${SIZE_EVENTS} rows, got ${n}`);
       await store.close();
       const full = folderBytes(dir);
-      rs.pglite.push({ empty: empty.apparent, full: full.apparent, table, alloc: full.allocated - empty.allocated, msPerEvent: ms / SIZE_EVENTS });
+      const fullParts = pgliteParts(dir);
+      rs.pglite.push({ empty: empty.apparent, full: full.apparent, table: null, alloc: full.allocated - empty.allocated, msPerEvent: ms / SIZE_EVENTS, baseDelta: fullParts.base - emptyParts.base, walDelta: fullParts.wal - emptyParts.wal });
       console.error(`  size run ${run} pglite: folder ${empty.apparent} → ${full.apparent} B (allocated ${empty.allocated} → ${full.allocated}), ${(ms / SIZE_EVENTS).toFixed(3)} ms/event`);
       rmSync(dir, { recursive: true, force: true });
     }
@@ -332,23 +336,28 @@ async function size(): Promise<void> {
       const { store } = await timedOpen(pgConfig(url));
       const dbSize = async () => Number((await pgQuery<{ n: string }>(url, 'SELECT pg_database_size(current_database()) AS n'))[0]!.n);
       const empty = await dbSize();
+      const lsn = async () => (await pgQuery<{ l: string }>(url, 'SELECT pg_current_wal_lsn()::text AS l'))[0]!.l;
+      const lsn0 = await lsn();
       const ms = await fill(store, SIZE_EVENTS, new Date('2030-01-01T00:00:00Z'));
+      const walBytes = Number((await pgQuery<{ n: string }>(url, `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '${lsn0}') AS n`))[0]!.n);
       if ((await store.audit.count()) !== SIZE_EVENTS) throw new Error('row count');
       await store.close();
       const [t] = await pgQuery<{ total: string; heap: string }>(url, "SELECT pg_total_relation_size('audit_events') AS total, pg_relation_size('audit_events') AS heap");
       const full = await dbSize();
-      rs.postgres.push({ empty, full, table: Number(t!.total), alloc: Number(t!.heap), msPerEvent: ms / SIZE_EVENTS });
+      rs.postgres.push({ empty, full, table: Number(t!.total), alloc: Number(t!.heap), msPerEvent: ms / SIZE_EVENTS, baseDelta: full - empty, walDelta: walBytes });
       console.error(`  size run ${run} postgres: db ${empty} → ${full} B, audit_events total ${t!.total} (heap ${t!.heap}), ${(ms / SIZE_EVENTS).toFixed(3)} ms/event`);
     }
   }
-  const w = [30, 14, 14, 16, 22, 14];
+  const w = [30, 11, 13, 13, 22, 18, 10];
   console.log(`\n2. Store size: ${SIZE_EVENTS.toLocaleString('en')} realistic events, each insert (PENDING) + complete (SUCCESS/FAILURE, 2 steps), 4 in flight, fresh store, ${RUNS} runs`);
-  console.log(row(['backend', 'empty MiB', 'after MiB', 'delta MiB', 'audit_events MiB', 'ms/event'], w));
+  const r2 = (xs: number[]) => range(xs.map((x) => +mib(x)), 2);
+  console.log(row(['backend', 'empty MiB', 'after MiB', 'delta MiB', 'tables+indexes MiB', 'WAL MiB', 'ms/event'], w));
   if (rs.pglite.length)
-    console.log(row(['PGlite folder (du -sb)', range(rs.pglite.map((r) => +mib(r.empty)), 2), range(rs.pglite.map((r) => +mib(r.full)), 2), range(rs.pglite.map((r) => +mib(r.full - r.empty)), 2) + ` (alloc ${range(rs.pglite.map((r) => +mib(r.alloc!)), 2)})`, '—', range(rs.pglite.map((r) => r.msPerEvent), 3)], w));
+    console.log(row(['PGlite folder (du -sb)', r2(rs.pglite.map((r) => r.empty)), r2(rs.pglite.map((r) => r.full)), r2(rs.pglite.map((r) => r.full - r.empty)), r2(rs.pglite.map((r) => r.baseDelta)) + ' (base/)', r2(rs.pglite.map((r) => r.walDelta)) + ' (pg_wal/)', range(rs.pglite.map((r) => r.msPerEvent), 3)], w));
   if (rs.postgres.length)
-    console.log(row(['PostgreSQL pg_database_size', range(rs.postgres.map((r) => +mib(r.empty)), 2), range(rs.postgres.map((r) => +mib(r.full)), 2), range(rs.postgres.map((r) => +mib(r.full - r.empty)), 2), `${range(rs.postgres.map((r) => +mib(r.table!)), 2)} (heap ${range(rs.postgres.map((r) => +mib(r.alloc!)), 2)})`, range(rs.postgres.map((r) => r.msPerEvent), 3)], w));
-  console.log('   audit_events MiB = pg_total_relation_size (heap + 7 indexes + TOAST); right after the run, before any VACUUM (each complete() leaves a dead row version).');
+    console.log(row(['PostgreSQL pg_database_size', r2(rs.postgres.map((r) => r.empty)), r2(rs.postgres.map((r) => r.full)), r2(rs.postgres.map((r) => r.full - r.empty)), r2(rs.postgres.map((r) => r.table!)) + ' (a_e)', r2(rs.postgres.map((r) => r.walDelta)) + ' written', range(rs.postgres.map((r) => r.msPerEvent), 3)], w));
+  console.log(`   PostgreSQL: a_e = pg_total_relation_size('audit_events') (heap ${r2(rs.postgres.map((r) => r.alloc!))} + 7 indexes + TOAST); its WAL is the cluster's (pg_wal, outside pg_database_size), given as bytes written (LSN delta).`);
+  console.log('   Both measured right after the run, before any VACUUM (each complete() leaves a dead row version). PGlite delta = whole folder; pg_wal/ keeps its segments after close.');
 }
 
 // ---------------------------------------------------------------- 3. start-up
@@ -372,7 +381,7 @@ async function startup(sims: Sims | null): Promise<void> {
   let ms = await fill(store, BIG_EVENTS, new Date('2029-01-01T00:00:00Z'));
   console.error(`  filled PGlite with ${BIG_EVENTS} events in ${(ms / 1000).toFixed(1)} s`);
   await store.close();
-  const bigBytes = folderBytes(bigDir).apparent;
+  const big = pgliteParts(bigDir);
   let bigUrl: string | null = null;
   if (PG_URL) {
     bigUrl = await freshDatabase();
@@ -423,7 +432,7 @@ async function startup(sims: Sims | null): Promise<void> {
   }
   const w = [12, 36, 16, 22];
   console.log(`\n3. Start-up, ${RUNS} runs; openStore = migrations + PENDING recovery + expired-key purge, in this process; serve = spawn to the "serving" line (5 simulated sources)`);
-  console.log(`   ${BIG_EVENTS.toLocaleString('en')}-event PGlite folder: ${mib(bigBytes)} MiB`);
+  console.log(`   ${BIG_EVENTS.toLocaleString('en')}-event PGlite folder: ${mib(big.total)} MiB (base/ ${mib(big.base)}, pg_wal/ ${mib(big.wal)}); filled with insert + complete, no PENDING rows left (recovery's UPDATE finds none)`);
   console.log(row(['backend', 'store', 'openStore ms', 'serve spawn→ready ms'], w));
   for (const [k, c] of cells) {
     const [b, s] = k.split('|');
@@ -434,7 +443,7 @@ async function startup(sims: Sims | null): Promise<void> {
 // ---------------------------------------------------------------- main
 
 async function main() {
-  const pgVersion = PG_URL ? (await pgQuery<{ v: string }>(PG_URL, 'SHOW server_version'))[0]!.v : null;
+  const pgVersion = PG_URL ? (await pgQuery<{ v: string }>(PG_URL, "SELECT current_setting('server_version') AS v"))[0]!.v : null;
   const pgSettings = PG_URL ? (await pgQuery<{ name: string; setting: string }>(PG_URL, "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers')")).map((r) => `${r.name}=${r.setting}`).join(' ') : '';
   console.log(
     `staffgraph audit bench — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load avg at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}, ` +

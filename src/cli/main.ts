@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/config';
 import { createLogger, type LogLevel } from '../core/logger';
 import { VENDORS, findVendor } from '../vendors/registry';
@@ -12,26 +11,32 @@ import { sourceIdFor, startSimulators, writeSimulatorConfig } from './simulators
 import { apikeyCommand } from './apikey';
 import { auditExportCommand } from './audit-export';
 import { openStore } from '../store/open-store';
+import { UsageError, intOption, packageVersion, parseCommandArgs, shown, uniqueLines, usageLine, wantsHelp } from './args';
+import { commandUsage, isCommand, overviewUsage } from './usage';
 
-const USAGE = `staffgraph — one GraphQL API over clinical vendors' user APIs
-
-  staffgraph demo [--port 4000] [--users N] [--seed N] [--latency-ms N] [--data DIR]
-      Starts every vendor simulator with seeded data on loopback and the gateway against them.
-  staffgraph serve --config FILE [--port N]       (or STAFFGRAPH_CONFIG=FILE)
-      Runs the gateway against the sources in FILE.
-  staffgraph simulate <${VENDORS.map((v) => v.vendor).join('|')}|all> [--port N] [--users N] [--seed N]
-                      [--latency-ms N] [--write-config FILE]
-      Runs simulators only; --write-config writes a gateway config with their credentials.
-  staffgraph apikey create --name N --scopes users:read,users:write [--sources a,b]
-      Prints a new API key once, and the auth.apiKeys line (with its hash only) for the config.
-  staffgraph audit export --config FILE [--since ISO-TIME] --format jsonl|fhir
-      Writes the audit trail: JSON lines, or FHIR R4 AuditEvent resources in a Bundle.
-  staffgraph schema
-      Prints the GraphQL SDL.
-`;
+const VENDOR_NAMES = VENDORS.map((v) => v.vendor);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    const version = packageVersion();
+    if (version === undefined) throw new Error('package.json not found');
+    process.stdout.write(`staffgraph ${version}\n`);
+    return 0;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    // `staffgraph help serve` is `staffgraph serve --help`.
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !isCommand(topic)) throw new UsageError(`unknown command ${shown(topic)}`);
+    process.stdout.write(topic === undefined ? overviewUsage(VENDOR_NAMES) : commandUsage(topic, VENDOR_NAMES));
+    return 0;
+  }
+  if (command === undefined) throw new UsageError('no command given');
+  if (!isCommand(command)) throw new UsageError(command.startsWith('-') ? `unknown option ${shown(command)}` : `unknown command ${shown(command)}`);
+  if (wantsHelp(rest)) {
+    process.stdout.write(commandUsage(command, VENDOR_NAMES));
+    return 0;
+  }
   switch (command) {
     case 'demo':
       return demo(rest);
@@ -40,48 +45,29 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulate(rest);
     case 'apikey':
-      return apikeyCommand(rest, (line) => process.stdout.write(line + '\n'));
+      return apikey(rest);
     case 'audit':
-      return auditExportCommand(rest, (chunk) => process.stdout.write(chunk), {
-        loadConfig: (f) => loadConfigFile(f, VENDORS),
-        // Logs go to stderr, so they never mix with the export on stdout.
-        openStore: (s) => openStore(s, { logger: createLogger('warn'), recover: false }),
-      });
+      return audit(rest);
     case 'schema':
-      process.stdout.write(schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor))));
+      parseCommandArgs('schema', rest, {});
+      process.stdout.write(schemaSdl(await buildGatewaySchema(VENDOR_NAMES)));
       return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
-      return 1;
   }
 }
 
-function intOption(values: Record<string, unknown>, name: string): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer`);
-  return n;
-}
-
-class UsageError extends Error {}
-
 async function demo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, users: { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' }, data: { type: 'string' } } });
+  const { values } = parseCommandArgs('demo', args, { port: STRING, users: STRING, seed: STRING, 'latency-ms': STRING, data: STRING });
+  // Every argument is checked before anything starts.
+  const port = intOption(values, 'port', 'demo') ?? 4000;
+  const simOptions = { users: intOption(values, 'users', 'demo'), seed: intOption(values, 'seed', 'demo'), latencyMs: intOption(values, 'latency-ms', 'demo') };
   const logger = createLogger((process.env.LOG_LEVEL as LogLevel) ?? 'info');
-  const sims = await startSimulators(VENDORS, { users: intOption(values, 'users'), seed: intOption(values, 'seed'), latencyMs: intOption(values, 'latency-ms') });
+  const sims = await startSimulators(VENDORS, simOptions);
   const config = configForSimulators(
     sims.map((sim, i) => ({ id: sourceIdFor(VENDORS[i]!), sim, name: `${VENDORS[i]!.displayName} (simulator)` })),
-    { port: intOption(values, 'port') ?? 4000 },
+    { port },
   );
   // The demo's store is a temporary folder unless --data names one (then it survives restarts).
-  const dataDir = (values.data as string | undefined) ?? mkdtempSync(join(tmpdir(), 'staffgraph-demo-'));
+  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'staffgraph-demo-'));
   config.store = { path: resolve(dataDir), postgres: null };
   config.audit = { stream: 'stdout', reads: false };
   const app = await startApp(config, VENDORS, logger);
@@ -98,11 +84,12 @@ async function demo(args: string[]): Promise<number> {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' } } });
-  const file = (values.config as string | undefined) ?? process.env.STAFFGRAPH_CONFIG;
-  if (!file) throw new UsageError('serve needs --config FILE (or STAFFGRAPH_CONFIG)');
+  const { values } = parseCommandArgs('serve', args, { config: STRING, port: STRING });
+  // A bad --port is a usage error even when the config has problems too.
+  const port = intOption(values, 'port', 'serve');
+  const file = values.config ?? process.env.STAFFGRAPH_CONFIG;
+  if (!file) throw new UsageError('serve needs --config FILE (or STAFFGRAPH_CONFIG)', 'serve');
   const config = loadConfigFile(file, VENDORS);
-  const port = intOption(values, 'port');
   if (port !== undefined) config.server.port = port;
   const logger = createLogger(config.server.logLevel);
   const app = await startApp(config, VENDORS, logger);
@@ -110,28 +97,33 @@ async function serve(args: string[]): Promise<number> {
   process.stdout.write(`staffgraph serving ${config.sources.length} source(s) at ${app.url}\n`);
   if (config.auth.mode === 'none') process.stdout.write('auth: none — loopback only; every request holds every scope.\n');
   await untilSignal();
+  logger.info('draining', { graceMs: config.server.shutdownGraceMs });
+  // /readyz goes 503 and new requests get 503 SHUTTING_DOWN; in-flight ones get the grace. A second signal stops at once.
+  await Promise.race([app.drain(config.server.shutdownGraceMs), untilSignal()]);
   await app.close();
   return 0;
 }
 
 async function simulate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { port: { type: 'string' }, users: { type: 'string' }, seed: { type: 'string' }, 'latency-ms': { type: 'string' }, 'write-config': { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs('simulate', args, { port: STRING, users: STRING, seed: STRING, 'latency-ms': STRING, 'write-config': STRING }, 1);
   const which = positionals[0];
-  if (!which) throw new UsageError('simulate needs a vendor name or "all"');
+  if (!which) throw new UsageError('simulate needs a vendor name or "all"', 'simulate');
   const vendors = which === 'all' ? VENDORS : [findVendor(which)].filter((v) => v !== undefined);
-  if (vendors.length === 0) throw new UsageError(`unknown vendor "${which}" (known: ${VENDORS.map((v) => v.vendor).join(', ')}, all)`);
+  if (vendors.length === 0) throw new UsageError(`unknown vendor ${shown(which)} (known: ${VENDOR_NAMES.join(', ')}, all)`, 'simulate');
+  const basePort = intOption(values, 'port', 'simulate');
+  // Simulators take consecutive ports from --port: the last one must still be a port.
+  const lastPort = (basePort ?? 0) + vendors.length - 1;
+  if (basePort && lastPort > 65_535) {
+    throw new UsageError(`--port ${basePort} leaves no room for ${vendors.length} simulators (ports ${basePort}–${lastPort}); use at most ${65_536 - vendors.length}, or 0`, 'simulate');
+  }
   const sims = await startSimulators(vendors, {
-    basePort: intOption(values, 'port'),
-    users: intOption(values, 'users'),
-    seed: intOption(values, 'seed'),
-    latencyMs: intOption(values, 'latency-ms'),
+    basePort,
+    users: intOption(values, 'users', 'simulate'),
+    seed: intOption(values, 'seed', 'simulate'),
+    latencyMs: intOption(values, 'latency-ms', 'simulate'),
   });
   sims.forEach((s, i) => process.stdout.write(`${vendors[i]!.vendor.padEnd(22)} ${s.baseUrl}\n`));
-  const out = values['write-config'] as string | undefined;
+  const out = values['write-config'];
   if (out) {
     writeSimulatorConfig(out, sims.map((sim, i) => ({ id: sourceIdFor(vendors[i]!), sim })));
     process.stdout.write(`gateway config written to ${out} (run: staffgraph serve --config ${out})\n`);
@@ -141,6 +133,41 @@ async function simulate(args: string[]): Promise<number> {
   await Promise.all(sims.map((s) => s.close()));
   return 0;
 }
+
+/**
+ * apikey.ts parses its own arguments and prints a failure with its usage line after it. The
+ * arguments are checked here first, so each usage error is our one line; what apikey still
+ * refuses (a bad name, scope or source id) comes back as its first line, sent to stderr.
+ */
+async function apikey(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('apikey', args, { name: STRING, scopes: STRING, sources: STRING }, 1);
+  if (positionals[0] !== 'create') throw new UsageError(positionals[0] === undefined ? 'apikey needs a subcommand: create' : `unknown apikey subcommand ${shown(positionals[0])} (known: create)`, 'apikey');
+  for (const name of ['name', 'scopes'] as const) if (values[name] === undefined) throw new UsageError(`apikey create needs --${name}`, 'apikey');
+  // Held until the exit code is known: on success they are the key and its config line (stdout).
+  const lines: string[] = [];
+  const code = await apikeyCommand(args, (line) => lines.push(line));
+  if (code !== 0) throw new UsageError(lines[0] ?? 'apikey create failed', 'apikey');
+  process.stdout.write(lines.map((l) => l + '\n').join(''));
+  return 0;
+}
+
+/** As apikey: audit-export.ts's own failures (message, then its usage line) become our one line. */
+async function audit(args: string[]): Promise<number> {
+  parseCommandArgs('audit', args, { config: STRING, since: STRING, format: STRING }, 1);
+  // Messages only (the export goes to stdout as it is read); on success that is the final count.
+  const messages: string[] = [];
+  const code = await auditExportCommand(args, (chunk) => process.stdout.write(chunk), {
+    loadConfig: (f) => loadConfigFile(f, VENDORS),
+    // Logs go to stderr, so they never mix with the export on stdout.
+    openStore: (s) => openStore(s, { logger: createLogger('warn'), recover: false }),
+    err: (text) => messages.push(text),
+  });
+  if (code !== 0) throw new UsageError(messages.join('') || 'audit export failed', 'audit');
+  process.stderr.write(messages.join(''));
+  return 0;
+}
+
+const STRING = { type: 'string' } as const;
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -153,11 +180,12 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
-      process.stderr.write(`staffgraph: ${err.message}\n`);
+      // A problem found twice (the same unset variable twice in one value) is listed once.
+      process.stderr.write(`staffgraph: invalid configuration:\n${uniqueLines(err.problems).map((p) => `  - ${p}\n`).join('')}`);
       process.exit(2);
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`staffgraph: ${(err as Error).message}\n\n${USAGE}`);
+    if (err instanceof UsageError) {
+      process.stderr.write(usageLine(err) + '\n');
       process.exit(1);
     }
     if ((err as { code?: string }).code === 'EADDRINUSE') {

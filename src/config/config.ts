@@ -27,6 +27,8 @@ export interface GatewayConfig {
     limits: QueryLimits;
     /** Origins allowed to call from a browser. Defaults to none. */
     cors: { origins: string[] };
+    /** How long in-flight requests get to finish on SIGTERM, ms. Defaults to 10_000 (ten seconds). */
+    shutdownGraceMs: number;
   };
   /** Who may call (DESIGN.md §10). `serve` defaults to mode required; the demo runs with mode none on loopback. */
   auth: AuthConfig;
@@ -79,6 +81,7 @@ const serverSchema = z
     requestTimeoutMs: z.number().int().positive().default(20_000),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     introspection: z.boolean().default(true),
+    shutdownGraceMs: z.number().int().nonnegative().default(10_000),
     limits: z
       .object({
         maxBodyBytes: z.number().int().min(1024),

@@ -21,6 +21,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The audit store could not take the PENDING row, so the write was not sent (DESIGN.md §12: fail closed). */
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** The gateway is draining (SIGTERM): HTTP 503, retry on another instance (DESIGN.md §13). */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -41,6 +43,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   FORBIDDEN: 'The caller is not allowed to do this.',
   QUERY_TOO_COMPLEX: 'The query is over a limit.',
   AUDIT_UNAVAILABLE: 'The audit trail is unavailable; nothing was changed.',
+  SHUTTING_DOWN: 'The gateway is shutting down.',
   INTERNAL_SERVER_ERROR: 'Internal server error.',
 };
 

@@ -15,6 +15,9 @@ import { shapeRules } from './limits/shape-rules';
 import type { QueryLimits } from './limits/query-limits';
 import { applyCors, type CorsSettings } from './cors';
 import { auditReadsPlugin } from './audit-reads-plugin';
+import { requestIdFrom } from './request-id';
+import { Readiness } from './readiness';
+import { Drain } from './drain';
 
 /** Turns a request's headers into a caller (src/auth/authenticator.ts); built once at start. */
 export interface CallerResolver {
@@ -39,15 +42,25 @@ export interface GatewayOptions extends SharedServices {
 export interface RunningGateway {
   url: string;
   port: number;
+  /**
+   * Graceful shutdown (SIGTERM, DESIGN.md §13): at once /readyz answers 503 `draining` and new
+   * /graphql requests 503 `SHUTTING_DOWN`; the requests in flight get up to `graceMs` to finish
+   * (then their connections are ended), and the server stops listening. Resolves when it has;
+   * call `close()` after it to stop the rest.
+   */
+  drain(graceMs: number): Promise<void>;
+  /** Stops at once: open connections are ended, in-flight requests with them. */
   close(): Promise<void>;
 }
 
 /**
  * The gateway's HTTP server: POST/GET /graphql (Apollo), GET /graphql from a browser (the local
- * IDE), /ide/* (its assets), /healthz. A small node:http integration of Apollo Server, so the IDE and
- * the API share one port without a web framework. Per request, in this order and before Apollo
- * sees anything: CORS, the body size from Content-Length (413, nothing read), the caller (401,
- * nothing read), then the body (413 again if a body without Content-Length runs over).
+ * IDE), /ide/* (its assets), /healthz (the process is alive), /readyz (should it get traffic; see
+ * readiness.ts). A small node:http integration of Apollo Server, so the IDE and the API share one
+ * port without a web framework. Per /graphql request, in this order and before Apollo sees
+ * anything: the request id (kept from `x-request-id` when safe, on every answer from here on), CORS,
+ * the drain (503), the body size from Content-Length (413, nothing read), the caller (401, nothing
+ * read), then the body (413 again if a body without Content-Length runs over).
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const apollo = new ApolloServer<RequestScope>({
@@ -72,8 +85,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
   const ide = createIde();
+  const readiness = new Readiness(opts.sources);
+  const drain = new Drain();
 
   const server = http.createServer((req, res) => {
+    drain.track(res);
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR'));
@@ -83,6 +99,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname === '/healthz') return sendText(res, 200, 'application/json', '{"status":"ok"}');
+    if (url.pathname === '/readyz') {
+      const { httpStatus, body } = await readiness.report(() => drain.draining);
+      res.setHeader('cache-control', 'no-store');
+      return sendText(res, httpStatus, 'application/json', JSON.stringify(body));
+    }
     // Browsers ask for it on every IDE load; answering keeps the IDE's console free of 404s.
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname === '/') {
@@ -97,7 +118,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return void res.end(asset.body);
     }
     if (url.pathname !== '/graphql') return sendText(res, 404, 'text/plain', 'Not found');
+    // Set before any answer, so the 401/413/400/503 written here carry it as Apollo's answers do.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
     if (applyCors(opts.cors, req, res)) return;
+    if (drain.draining) {
+      // After CORS, so a browser can read the refusal. The body is read and dropped, so the client
+      // finishes sending and sees the 503 before the connection closes (Connection: close, drain.ts).
+      req.resume();
+      return sendText(res, 503, 'application/json', errorBody('The gateway is shutting down.', 'SHUTTING_DOWN'));
+    }
     // The IDE page holds no data; the analyst pastes a credential into it.
     if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': IDE_CSP, 'x-content-type-options': 'nosniff' });
@@ -127,7 +157,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }
     }
     const userAgent = req.headers['user-agent'];
-    const scope = new RequestScope(opts, auth.caller, { ip: req.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null });
+    const scope = new RequestScope(opts, auth.caller, { ip: req.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null }, requestId);
     res.once('close', () => scope.dispose());
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -150,6 +180,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   return {
     url: `http://${shownHost}:${port}/graphql`,
     port,
+    drain: (graceMs) => drain.drain(server, graceMs),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

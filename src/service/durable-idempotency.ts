@@ -1,4 +1,5 @@
 import type { IdempotencyRepository } from '../store/types';
+import type { Logger } from '../core/logger';
 import type { IdempotencyStore } from './idempotency';
 import type { PayloadRecord } from './payload';
 
@@ -18,6 +19,7 @@ export class DurableIdempotency implements IdempotencyStore<PayloadRecord> {
    */
   constructor(
     private readonly repo: IdempotencyRepository,
+    private readonly logger: Logger,
     private readonly ttlMs = 86_400_000,
   ) {}
 
@@ -33,8 +35,14 @@ export class DurableIdempotency implements IdempotencyStore<PayloadRecord> {
           throw err;
         }
         // A result that certainly changed nothing is not kept, so a retry with the same key really retries.
-        if (result.keep) await this.repo.complete(key, toStored(result.value));
-        else await this.repo.release(key);
+        try {
+          if (result.keep) await this.repo.complete(key, toStored(result.value));
+          else await this.repo.release(key);
+        } catch (err) {
+          // The write has happened: its answer must reach the caller even if the record could not be
+          // stored (a retry with this key may then run it again; the audit trail still has it).
+          this.logger.error('idempotency_record_failed', { error: (err as Error).name });
+        }
         return { value: result.value, replayed: false };
       }
       if (claim.fingerprint !== fingerprint) return { conflict: true as const };
