@@ -228,3 +228,15 @@ describe('the order of checks (capability before the other ids; the argument nam
     assert.deepEqual(res.body.data!.assignUserType.userErrors, [{ field: 'userId', code: 'NOT_FOUND' }]);
   });
 });
+
+test('a replayed delete calls no vendor at all (the service-account guard runs only when the write runs)', async () => {
+  const user = await firstUser('icure');
+  const del = `mutation($id: ID!, $k: String) { deleteUser(id: $id, idempotencyKey: $k) { replayed deletedUserId userErrors { code } } }`;
+  const first = await stack.gql(del, { id: user.id, k: 'k-del-replay' });
+  assert.deepEqual(first.body.data!.deleteUser.userErrors, []);
+  await stack.clearLogs();
+  const again = await stack.gql(del, { id: user.id, k: 'k-del-replay' });
+  assert.equal(again.body.data!.deleteUser.replayed, true);
+  assert.equal(again.body.data!.deleteUser.deletedUserId, user.id);
+  assert.deepEqual(await stack.sims.icure!.control.requests(), [], 'not even the guard’s read');
+});
