@@ -223,7 +223,8 @@ describe('/readyz', () => {
     const res = await readyz(app, false);
     const elapsedMs = Date.now() - t0;
     assert.equal(res.status, 200);
-    assert.ok(elapsedMs < 1200, `answered in ${elapsedMs} ms`);
+    // Well under the vendor's 2 s: the probe did not wait for it (its own budget is 500 ms; the rest is headroom for a loaded CI machine).
+    assert.ok(elapsedMs < 1900, `answered in ${elapsedMs} ms`);
     assert.equal(res.body.sources.find((s: any) => s.id === 'icure').state, 'unknown');
   });
 });
@@ -297,7 +298,8 @@ describe('drain', () => {
     const t0 = Date.now();
     await app.drain(400);
     const elapsedMs = Date.now() - t0;
-    assert.ok(elapsedMs >= 380 && elapsedMs < 1500, `drain took ${elapsedMs} ms`);
+    // At the grace, not at the 4 s request's end (headroom for a loaded CI machine).
+    assert.ok(elapsedMs >= 380 && elapsedMs < 3500, `drain took ${elapsedMs} ms`);
     assert.equal(await slowOutcome, 'connection ended');
     await assert.rejects(fetch(`${origin(app)}/healthz`), 'the server no longer listens');
     // A second drain is the same (finished) drain.
