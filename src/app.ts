@@ -11,6 +11,7 @@ import { openStore } from './store/open-store';
 import type { Store } from './store/types';
 import { createAuthenticator } from './auth/authenticator';
 import { DEFAULT_LIMITS } from './server/limits/query-limits';
+import { Metrics } from './server/metrics';
 
 /**
  * The composition root: config → what lives once per process (connectors with their pools and
@@ -29,7 +30,9 @@ export async function startApp(
   const store = opts.store ?? (await openStore(config.store, { logger }));
   const stream = openAuditStream(config.audit.stream);
   const audit = new AuditTrail(store.audit, stream, logger);
-  const sources = SourceSet.create(config, vendors, { logger });
+  // One registry per process start, shared by the connectors (vendor calls) and the server (GraphQL).
+  const metrics = new Metrics();
+  const sources = SourceSet.create(config, vendors, { logger, metrics });
   const authenticator = createAuthenticator(config.auth, { logger });
   const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
   const gateway = await startGateway({
@@ -47,6 +50,7 @@ export async function startApp(
     limits: config.server.limits,
     cors: config.server.cors,
     auditReads: config.audit.reads,
+    metrics,
   });
   return {
     ...gateway,

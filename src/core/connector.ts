@@ -151,6 +151,18 @@ export interface SourceConfig<Auth = Record<string, unknown>> {
 
 export interface ConnectorDeps {
   logger: Logger;
+  /** Where each vendor call is counted and timed (`GET /metrics`); none in unit tests. */
+  metrics?: VendorMetrics;
+}
+
+/**
+ * Counts and times vendor calls (DESIGN.md §13: `staffgraph_vendor_requests_total`,
+ * `staffgraph_vendor_request_duration_seconds`). Labels must stay bounded: `route` is the route
+ * template ("/ws/users/{username}"), never the real path; `status` is the HTTP status, or a
+ * transport outcome ("timeout", "reset", …) when no response came.
+ */
+export interface VendorMetrics {
+  observe(source: string, method: string, route: string, status: string, seconds: number): void;
 }
 
 /** A simulator started by the CLI or a test. */

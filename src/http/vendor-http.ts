@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { RequestContext } from '../core/context';
-import type { SourceHttpSettings } from '../core/connector';
+import type { SourceHttpSettings, VendorMetrics } from '../core/connector';
 import { SourceError, type ErrorCode } from '../core/errors';
 import { IntervalLimiter } from '../core/concurrency';
 import type { Logger } from '../core/logger';
@@ -57,6 +57,8 @@ export class VendorHttp {
     baseUrl: string,
     settings: SourceHttpSettings,
     private readonly logger: Logger,
+    /** Counts and times every call that reached the pool (`GET /metrics`); none in unit tests. */
+    private readonly metrics?: VendorMetrics,
   ) {
     const url = new URL(baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
@@ -97,12 +99,16 @@ export class VendorHttp {
         } as Dispatcher.RequestOptions);
         const text = await res.body.text();
         this.logger.debug('upstream', { source: this.sourceId, method: req.method, route: req.route, status: res.statusCode, ms: Date.now() - started });
+        this.metrics?.observe(this.sourceId, req.method, req.route, String(res.statusCode), (Date.now() - started) / 1000);
         req.recorder?.record({ method: req.method, route: req.route, status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300 });
         return { status: res.statusCode, headers: res.headers, text };
       }, signal);
     } catch (err) {
       const mapped = this.mapTransportError(err, sent);
       if (sent) req.recorder?.record({ method: req.method, route: req.route, status: null, ok: false });
+      // Only calls that were handed to the pool: a request refused before (deadline, cancelled in
+      // the limiter) never reached the vendor and is not a vendor request.
+      if (sent) this.metrics?.observe(this.sourceId, req.method, req.route, transportStatus(err, req.ctx?.signal.aborted ?? false), (Date.now() - started) / 1000);
       this.logger.warn('upstream_failed', { source: this.sourceId, method: req.method, route: req.route, code: mapped.code, cause: errCode(err), ms: Date.now() - started });
       throw mapped;
     }
@@ -180,6 +186,42 @@ function queryString(query: HttpRequest['query']): string {
   }
   const s = params.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * The `status` label of a call that got no usable response, from `err.code` (never the message):
+ * a small fixed set, so the label stays bounded. "cancelled" is the caller giving up (the request
+ * was aborted from our side), not a vendor failure.
+ */
+function transportStatus(err: unknown, cancelled: boolean): string {
+  if (cancelled) return 'cancelled';
+  switch (errCode(err)) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'TimeoutError':
+    case 'ABORT_ERR':
+    case 'AbortError':
+    case 'UND_ERR_ABORTED':
+      return 'timeout'; // not cancelled by the caller, so it was our timeout signal
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ENOTFOUND':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EAI_AGAIN':
+      return 'unreachable';
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+    case 'UND_ERR_INFO':
+      return 'bad_response';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'reset';
+    default:
+      return 'error';
+  }
 }
 
 function errCode(err: unknown): string {

@@ -18,6 +18,8 @@ import { auditReadsPlugin } from './audit-reads-plugin';
 import { requestIdFrom } from './request-id';
 import { Readiness } from './readiness';
 import { Drain } from './drain';
+import type { Metrics } from './metrics';
+import { metricsPlugin } from './metrics-plugin';
 
 /** Turns a request's headers into a caller (src/auth/authenticator.ts); built once at start. */
 export interface CallerResolver {
@@ -37,6 +39,8 @@ export interface GatewayOptions extends SharedServices {
   cors: CorsSettings;
   /** `audit.reads`: one access event per request listing the users it returned. */
   auditReads: boolean;
+  /** The process's Prometheus metrics (src/server/metrics.ts), created once at start; served at GET /metrics. */
+  metrics: Metrics;
 }
 
 export interface RunningGateway {
@@ -56,11 +60,12 @@ export interface RunningGateway {
 /**
  * The gateway's HTTP server: POST/GET /graphql (Apollo), GET /graphql from a browser (the local
  * IDE), /ide/* (its assets), /healthz (the process is alive), /readyz (should it get traffic; see
- * readiness.ts). A small node:http integration of Apollo Server, so the IDE and the API share one
- * port without a web framework. Per /graphql request, in this order and before Apollo sees
- * anything: the request id (kept from `x-request-id` when safe, on every answer from here on), CORS,
- * the drain (503), the body size from Content-Length (413, nothing read), the caller (401, nothing
- * read), then the body (413 again if a body without Content-Length runs over).
+ * readiness.ts), /metrics (Prometheus; metrics.ts). A small node:http integration of Apollo
+ * Server, so the IDE and the API share one port without a web framework. Per /graphql request,
+ * in this order and before Apollo sees anything: the request id (kept from `x-request-id` when
+ * safe, on every answer from here on), CORS, the drain (503), the body size from Content-Length
+ * (413, nothing read), the caller (401, nothing read), then the body (413 again if a body without
+ * Content-Length runs over).
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const apollo = new ApolloServer<RequestScope>({
@@ -81,6 +86,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       limitsPlugin(opts.limits),
       gatewayPlugin(opts.logger),
       ...(opts.auditReads ? [auditReadsPlugin()] : []),
+      metricsPlugin(opts.metrics),
     ],
   });
   await apollo.start();
@@ -103,6 +109,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const { httpStatus, body } = await readiness.report(() => drain.draining);
       res.setHeader('cache-control', 'no-store');
       return sendText(res, httpStatus, 'application/json', JSON.stringify(body));
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET') {
+      // No authentication, as Prometheus scrapers expect: the series hold no user data (route
+      // templates, never usernames), but they do show traffic, sources and error rates. So who can
+      // reach it is decided by `server.host`: keep the gateway on loopback or a private interface
+      // (or block /metrics at the reverse proxy) when it is exposed beyond the scraper's network.
+      const text = await opts.metrics.text();
+      res.setHeader('cache-control', 'no-store');
+      return sendText(res, 200, opts.metrics.contentType, text);
     }
     // Browsers ask for it on every IDE load; answering keeps the IDE's console free of 404s.
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
@@ -135,17 +150,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
 
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > opts.limits.maxBodyBytes) return tooLarge(req, res, opts.limits.maxBodyBytes);
+    // Refusals answered here never reach Apollo (nor its metrics plugin), and the body that would
+    // name the operation is not read: they count as "anonymous".
+    if (declared > opts.limits.maxBodyBytes) {
+      opts.metrics.graphql(null, 'refused');
+      return tooLarge(req, res, opts.limits.maxBodyBytes);
+    }
 
     const auth = await opts.authenticator.authenticate(req.headers);
     if (!auth.ok) {
       res.setHeader('www-authenticate', auth.reason === 'missing' ? 'Bearer realm="staffgraph"' : 'Bearer realm="staffgraph", error="invalid_token"');
       req.resume(); // the body is not needed; let it drain so the connection can be reused
+      opts.metrics.graphql(null, 'refused');
       return sendText(res, 401, 'application/json', errorBody('Authentication is required: send a valid bearer token or API key.', 'UNAUTHENTICATED'));
     }
 
     const raw = await readBody(req, opts.limits.maxBodyBytes);
-    if (raw === null) return tooLarge(req, res, opts.limits.maxBodyBytes);
+    if (raw === null) {
+      opts.metrics.graphql(null, 'refused');
+      return tooLarge(req, res, opts.limits.maxBodyBytes);
+    }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     let body: unknown = undefined;

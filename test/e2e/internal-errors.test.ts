@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeExecutableSchemaForTest } from '../support/throwing-schema';
+import { Metrics } from '../../src/server/metrics';
 import { startGateway } from '../../src/server/http-server';
 import { SourceSet } from '../../src/service/sources';
 import { createLogger } from '../../src/core/logger';
@@ -30,6 +31,7 @@ test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id
     limits: DEFAULT_LIMITS,
     cors: { origins: [] },
     auditReads: false,
+    metrics: new Metrics(),
   });
   try {
     const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ boom }' }) });

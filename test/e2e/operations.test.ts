@@ -9,6 +9,7 @@ import { configForSimulators, startApp } from '../../src/app';
 import { SimControl } from '../../src/sim/control';
 import { openTestStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/types';
+import { Metrics } from '../../src/server/metrics';
 import { startGateway, type RunningGateway } from '../../src/server/http-server';
 import { SourceSet } from '../../src/service/sources';
 import { anonymousCaller } from '../../src/auth/caller';
@@ -159,6 +160,7 @@ describe('x-request-id', () => {
       limits: DEFAULT_LIMITS,
       cors: { origins: [] },
       auditReads: false,
+      metrics: new Metrics(),
     });
     try {
       const masked = await post(gw.url, '{ boom }', { 'x-request-id': 'trace-42' });

@@ -52,7 +52,7 @@ export class CoremrConnector implements Connector {
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
     this.client = new CoremrClient(this.http, resolveAuth(config.auth), config.id);
     this.semaphore = new Semaphore(this.http.maxConcurrency);
   }

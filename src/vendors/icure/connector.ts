@@ -42,7 +42,7 @@ export const ICURE_CAPABILITIES: Capabilities = {
  */
 export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, now: () => number = Date.now): Connector {
   const auth = config.auth as unknown as IcureAuthConfig;
-  const http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+  const http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
   const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now);
   const semaphore = new Semaphore(http.maxConcurrency);
 

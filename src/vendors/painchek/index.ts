@@ -49,7 +49,7 @@ class PainChekConnector implements Connector {
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
     this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
     this.limit = new Semaphore(this.http.maxConcurrency);
   }

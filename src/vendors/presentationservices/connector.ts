@@ -60,7 +60,7 @@ export class PsConnector implements Connector {
     this.sourceId = config.id;
     this.name = config.name;
     this.options = options;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger);
+    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
     this.client = new PsClient(this.http, auth, config.id);
     this.semaphore = new Semaphore(this.http.maxConcurrency);
   }

@@ -1,0 +1,88 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VendorMetrics } from '../core/connector';
+
+/** How a GraphQL request ended: answered without errors, answered with errors, or refused before running. */
+export type GraphqlOutcome = 'ok' | 'error' | 'refused';
+
+/**
+ * Seconds. prom-client's defaults stop at 10 s; a vendor call may take up to `requestTimeoutMs`
+ * (15 s by default) and a GraphQL request up to `server.requestTimeoutMs` (20 s in the demo), so
+ * the top buckets go past both.
+ */
+const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
+
+/** Operation names are caller input: at most this many characters of [A-Za-z0-9_] reach a label. */
+const OPERATION_LABEL_MAX = 64;
+
+/**
+ * The gateway's Prometheus metrics (DESIGN.md §13 — the names and labels are a contract). One
+ * instance per process, created once at start (src/app.ts), with its own Registry: never
+ * prom-client's global default registry, so two gateways in one process (the tests) do not share
+ * or double-register series. The default process metrics (`process_*`, `nodejs_*`) go on the same
+ * registry.
+ */
+export class Metrics implements VendorMetrics {
+  readonly registry = new Registry();
+  private readonly vendorRequests = new Counter({
+    name: 'staffgraph_vendor_requests_total',
+    help: 'Vendor API calls, by source, method, route template and HTTP status (or transport outcome when no response came).',
+    labelNames: ['source', 'method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly vendorDuration = new Histogram({
+    name: 'staffgraph_vendor_request_duration_seconds',
+    help: 'Duration of vendor API calls in seconds, until the body was read or the call failed.',
+    labelNames: ['source', 'method', 'route'] as const,
+    buckets: DURATION_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly graphqlRequests = new Counter({
+    name: 'staffgraph_graphql_requests_total',
+    help: 'GraphQL requests, by operation name ("anonymous" if none) and outcome (ok, error, refused).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly graphqlDuration = new Histogram({
+    name: 'staffgraph_graphql_duration_seconds',
+    help: 'Duration of GraphQL requests in seconds, from the start of Apollo processing to the response.',
+    labelNames: ['operation'] as const,
+    buckets: DURATION_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One vendor call. `route` must be the template the client declared, never the real path. */
+  observe(source: string, method: string, route: string, status: string, seconds: number): void {
+    this.vendorRequests.inc({ source, method, route, status });
+    this.vendorDuration.observe({ source, method, route }, seconds);
+  }
+
+  /** One GraphQL request; `seconds` is omitted for a refusal answered before Apollo ran (401, 413). */
+  graphql(operationName: string | null | undefined, outcome: GraphqlOutcome, seconds?: number): void {
+    const operation = operationLabel(operationName);
+    this.graphqlRequests.inc({ operation, outcome });
+    if (seconds !== undefined) this.graphqlDuration.observe({ operation }, seconds);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text (Prometheus text format). */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/**
+ * The `operation` label: the name with anything outside [A-Za-z0-9_] dropped, cut to 64
+ * characters, or "anonymous". A name from a parsed document already fits; the cut matters for a
+ * request whose document did not parse, where the name is whatever the client sent.
+ */
+export function operationLabel(name: string | null | undefined): string {
+  const cleaned = (name ?? '').replace(/[^A-Za-z0-9_]/g, '').slice(0, OPERATION_LABEL_MAX);
+  return cleaned || 'anonymous';
+}
