@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestScope } from '../service/request-scope';
-import { auditString, auditStringOrNull } from '../service/audit/sanitize';
+import { auditStringOrNull } from '../service/audit/sanitize';
+import { eventOrigin } from '../service/write-attempt';
 
 /** At most this many user ids in one access event (a page is at most maxFirst users per field). */
 const MAX_IDS = 1_000;
@@ -20,8 +21,7 @@ export function auditReadsPlugin(): ApolloServerPlugin<RequestScope> {
           await scope.audit.access({
             id: randomUUID(),
             at: new Date(),
-            requestId: auditString(scope.request.requestId, 128),
-            actor: { kind: scope.caller.kind, id: auditString(scope.caller.id), name: auditString(scope.caller.name) },
+            ...eventOrigin(scope),
             action: 'read',
             sourceId: null,
             target: { id: null, nativeId: auditStringOrNull(operationName ?? null) },
@@ -29,7 +29,6 @@ export function auditReadsPlugin(): ApolloServerPlugin<RequestScope> {
             outcome: 'SUCCESS',
             errorCode: null,
             steps: [],
-            client: { ip: auditStringOrNull(scope.client.ip, 64), userAgent: auditStringOrNull(scope.client.userAgent) },
             replayed: false,
             userIds: [...scope.returnedUsers].slice(0, MAX_IDS),
           });

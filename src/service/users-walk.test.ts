@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import type { Connector, SourceReader } from '../core/connector';
 import { EMPTY_IDENTIFIERS, type UserPage, type UserRecord } from '../core/model';
 import { silentLogger } from '../core/logger';
-import { RequestScope } from './request-scope';
+import { RequestScope, type SharedServices } from './request-scope';
 import { anonymousCaller } from '../auth/caller';
 import type { AuditTrail } from './audit/audit-trail';
 import type { Store } from '../store/types';
 
 /** The walk writes nothing, so it needs no audit trail. */
 const NO_WRITES = {} as AuditTrail;
-import { MemoryIdempotencyStore } from './idempotency';
 import { SourceSet } from './sources';
 import { walkUsers, type WalkArgs } from './users-walk';
 
@@ -34,7 +33,7 @@ function stubSource(id: string, count: number, listUsers?: SourceReader['listUse
 }
 
 function ctx(...connectors: Connector[]) {
-  return new RequestScope({ sources: new SourceSet(connectors), logger: silentLogger, requestTimeoutMs: 5000, idempotency: new MemoryIdempotencyStore(), audit: NO_WRITES, store: {} as Store }, anonymousCaller());
+  return new RequestScope({ sources: new SourceSet(connectors), logger: silentLogger, requestTimeoutMs: 5000, idempotency: {} as SharedServices['idempotency'], audit: NO_WRITES, store: {} as Store }, anonymousCaller());
 }
 const args = (over: Partial<WalkArgs>): WalkArgs => ({ filter: {}, sources: null, first: 4, after: null, include: { userTypes: false, facilityAccess: false }, ...over });
 

@@ -36,6 +36,15 @@ export function outcomeOf(payload: PayloadRecord): { outcome: Exclude<AuditOutco
   return { outcome: 'FAILURE', errorCode: first.code };
 }
 
+/** Who asked, from where, in which request: the part every audit event of a request shares, bounded and escaped. */
+export function eventOrigin(scope: RequestScope): Pick<AuditEventRecord, 'requestId' | 'actor' | 'client'> {
+  return {
+    requestId: auditString(scope.request.requestId, 128),
+    actor: { kind: scope.caller.kind, id: auditString(scope.caller.id), name: auditString(scope.caller.name) },
+    client: { ip: auditStringOrNull(scope.client.ip, 64), userAgent: auditStringOrNull(scope.client.userAgent) },
+  };
+}
+
 /** The audit event of an attempt; `payload` null while it is still PENDING. Every string is bounded and escaped. */
 export function attemptEvent(scope: RequestScope, attempt: WriteAttempt, payload: PayloadRecord | null): AuditEventRecord {
   const { outcome, errorCode } = payload ? outcomeOf(payload) : { outcome: 'PENDING' as const, errorCode: null };
@@ -44,8 +53,7 @@ export function attemptEvent(scope: RequestScope, attempt: WriteAttempt, payload
   return {
     id: attempt.id,
     at: attempt.at,
-    requestId: auditString(scope.request.requestId, 128),
-    actor: { kind: scope.caller.kind, id: auditString(scope.caller.id), name: auditString(scope.caller.name) },
+    ...eventOrigin(scope),
     action: attempt.op,
     sourceId: attempt.sourceId,
     target: {
@@ -57,7 +65,6 @@ export function attemptEvent(scope: RequestScope, attempt: WriteAttempt, payload
     errorCode,
     // A replay made no vendor call in this attempt: the stored steps belong to the first one's event.
     steps: (payload && !payload.replayed ? payload.steps : []).map((s) => ({ method: auditString(s.method, 16), route: auditString(s.route, 256), status: s.status })),
-    client: { ip: auditStringOrNull(scope.client.ip, 64), userAgent: auditStringOrNull(scope.client.userAgent) },
     replayed: payload?.replayed ?? false,
     userIds: [],
   };

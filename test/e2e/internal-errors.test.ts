@@ -1,38 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeExecutableSchemaForTest } from '../support/throwing-schema';
-import { Metrics } from '../../src/server/metrics';
-import { startGateway } from '../../src/server/http-server';
-import { SourceSet } from '../../src/service/sources';
+import { startThrowingGateway } from '../support/throwing-schema';
 import { createLogger } from '../../src/core/logger';
 import { formatError } from '../../src/server/format-error';
 import { SourceError } from '../../src/core/errors';
-import { anonymousCaller } from '../../src/auth/caller';
-import { MemoryIdempotencyStore } from '../../src/service/idempotency';
-import type { AuditTrail } from '../../src/service/audit/audit-trail';
-import type { Store } from '../../src/store/types';
-import { DEFAULT_LIMITS } from '../../src/server/limits/query-limits';
 
 test('an unexpected error is masked to INTERNAL_SERVER_ERROR with the request id, and logged without its message', async () => {
   const lines: string[] = [];
-  const gw = await startGateway({
-    schema: makeExecutableSchemaForTest(),
-    sources: new SourceSet([]),
-    logger: createLogger('debug', (l) => lines.push(l)),
-    port: 0,
-    host: '127.0.0.1',
-    requestTimeoutMs: 5000,
-    authenticator: { authenticate: async () => ({ ok: true as const, caller: anonymousCaller() }) },
-    idempotency: new MemoryIdempotencyStore(),
-    // The throwing schema has no mutations: nothing is audited.
-    audit: {} as AuditTrail,
-    store: {} as Store,
-    introspection: true,
-    limits: DEFAULT_LIMITS,
-    cors: { origins: [] },
-    auditReads: false,
-    metrics: new Metrics(),
-  });
+  const gw = await startThrowingGateway({ logger: createLogger('debug', (l) => lines.push(l)) });
   try {
     const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ boom }' }) });
     const text = await res.text();

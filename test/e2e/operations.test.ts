@@ -9,14 +9,10 @@ import { configForSimulators, startApp } from '../../src/app';
 import { SimControl } from '../../src/sim/control';
 import { openTestStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/types';
-import { Metrics } from '../../src/server/metrics';
-import { startGateway, type RunningGateway } from '../../src/server/http-server';
-import { SourceSet } from '../../src/service/sources';
+import type { RunningGateway } from '../../src/server/http-server';
 import { anonymousCaller } from '../../src/auth/caller';
-import { MemoryIdempotencyStore } from '../../src/service/idempotency';
-import type { AuditTrail } from '../../src/service/audit/audit-trail';
+import { startThrowingGateway } from '../support/throwing-schema';
 import { DEFAULT_LIMITS } from '../../src/server/limits/query-limits';
-import { makeExecutableSchemaForTest } from '../support/throwing-schema';
 
 /**
  * Operations (DESIGN.md §13): request ids, /readyz, the graceful drain. The Stack of
@@ -144,23 +140,9 @@ describe('x-request-id', () => {
   });
 
   test("the kept id is a masked error's extensions.requestId, and the 401/413 the HTTP layer answers carry it", async () => {
-    const gw = await startGateway({
-      schema: makeExecutableSchemaForTest(),
-      sources: new SourceSet([]),
-      logger: createLogger('error', () => {}),
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: 5000,
+    const gw = await startThrowingGateway({
       // Refuses the requests that say so, to reach the HTTP layer's own 401.
       authenticator: { authenticate: async (h) => (h['x-test-deny'] ? { ok: false as const, reason: 'missing' } : { ok: true as const, caller: anonymousCaller() }) },
-      idempotency: new MemoryIdempotencyStore(),
-      audit: {} as AuditTrail, // no mutations in this schema: nothing is audited
-      store: {} as Store,
-      introspection: true,
-      limits: DEFAULT_LIMITS,
-      cors: { origins: [] },
-      auditReads: false,
-      metrics: new Metrics(),
     });
     try {
       const masked = await post(gw.url, '{ boom }', { 'x-request-id': 'trace-42' });
