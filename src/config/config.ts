@@ -62,6 +62,18 @@ const httpSchema = z
   .partial()
   .strict();
 
+const resilienceSchema = z
+  .object({
+    retries: z.number().int().min(0).max(10),
+    retryBaseMs: z.number().int().min(1).max(60_000),
+    breakerFailures: z.number().int().min(1).max(1000),
+    breakerCooldownMs: z.number().int().min(100).max(3_600_000),
+    // 1 KiB … 1 GiB: a cap of less than a kilobyte would refuse every real page.
+    maxResponseBytes: z.number().int().min(1024).max(1024 ** 3),
+  })
+  .partial()
+  .strict();
+
 const sourceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1–63 lower-case letters, digits, "-" or "_"'),
@@ -70,6 +82,8 @@ const sourceSchema = z
     baseUrl: z.string().refine((s) => /^https?:\/\/[^/]/.test(s) && URL.canParse(s), 'must be an http(s) URL'),
     auth: z.unknown(),
     http: httpSchema.optional(),
+    resilience: resilienceSchema.optional(),
+    forwardRequestId: z.boolean().optional(),
     options: z.unknown().optional(),
   })
   .strict();
@@ -191,6 +205,8 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
       baseUrl: s.baseUrl,
       auth: vendorParsed.auth,
       http: s.http ?? {},
+      resilience: s.resilience ?? {},
+      forwardRequestId: s.forwardRequestId ?? false,
       options: vendorParsed.options,
     });
   });

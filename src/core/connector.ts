@@ -137,6 +137,23 @@ export interface SourceHttpSettings {
   minIntervalMs?: number;
 }
 
+/**
+ * How a source rides out vendor failures (DESIGN.md §13; defaults in src/http/resilience.ts).
+ * Only reads are retried; writes never are.
+ */
+export interface ResilienceSettings {
+  /** Extra attempts of a GET after a reset, a timeout before headers, 502/503/504 or a 429 whose Retry-After fits. */
+  retries?: number;
+  /** First back-off in ms; doubled per attempt, jittered, never past the request deadline. */
+  retryBaseMs?: number;
+  /** Consecutive vendor failures that open the source's breaker. */
+  breakerFailures?: number;
+  /** How long an open breaker answers SOURCE_UNAVAILABLE with no call before one probe goes through. */
+  breakerCooldownMs?: number;
+  /** Largest vendor response body read; a larger one is cut off and answered SOURCE_BAD_RESPONSE. */
+  maxResponseBytes?: number;
+}
+
 /** One `sources[]` entry of the config file, after validation. `auth` is validated by the vendor's schema. */
 export interface SourceConfig<Auth = Record<string, unknown>> {
   id: string;
@@ -145,6 +162,10 @@ export interface SourceConfig<Auth = Record<string, unknown>> {
   baseUrl: string;
   auth: Auth;
   http: SourceHttpSettings;
+  /** Retries, breaker and response size cap; omitted = the defaults. */
+  resilience?: ResilienceSettings;
+  /** Send the request's x-request-id to the vendor (off unless configured). */
+  forwardRequestId?: boolean;
   /** Vendor-specific options, validated by the vendor's own schema (e.g. PresentationServices organization). */
   options: Record<string, unknown>;
 }
@@ -163,7 +184,13 @@ export interface ConnectorDeps {
  */
 export interface VendorMetrics {
   observe(source: string, method: string, route: string, status: string, seconds: number): void;
+  /** One retry of a read (the attempts themselves are counted by `observe`). */
+  retried(source: string, method: string, route: string): void;
+  /** The source's breaker changed state (`staffgraph_breaker_state{source}`: 0 closed, 1 open, 2 half-open). */
+  breakerState(source: string, state: BreakerState): void;
 }
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** A simulator started by the CLI or a test. */
 export interface StartedSimulator {

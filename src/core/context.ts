@@ -9,6 +9,11 @@ export interface RequestContext {
   deadlineAt: number;
   /** Aborted when the deadline passes or the client disconnects. */
   signal: AbortSignal;
+  /**
+   * Vendor calls this request sent, by source id (every attempt, retries included). Filled by the
+   * vendor HTTP stack, read by the access log line; absent for work outside a request.
+   */
+  vendorCalls?: Map<string, number>;
 }
 
 /** A context for work outside a GraphQL request (health checks, CLI, tests). */

@@ -1,11 +1,19 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { RequestContext } from '../core/context';
-import type { SourceHttpSettings, VendorMetrics } from '../core/connector';
-import { SourceError, type ErrorCode } from '../core/errors';
-import { IntervalLimiter } from '../core/concurrency';
+import type { BreakerState, ConnectorDeps, ResilienceSettings, SourceConfig, SourceHttpSettings, VendorMetrics } from '../core/connector';
+import { SourceError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { WriteRecorder } from '../core/writes';
 import { stripUndefined } from '../core/objects';
+import { setResponseStatus, setTransportOutcome, vendorSpan } from '../observability/tracing';
+import { SourceBreaker } from './breaker';
+import { attemptBudget } from './deadline';
+import { IntervalLimiter } from './limiter';
+import { createPool } from './pool';
+import { resilienceSettings } from './resilience';
+import { runRead } from './retry';
+import { readCapped } from './size-cap';
+import { errCode, isRetryableTransport, transportError, transportStatus } from './transport-errors';
 
 /** Defaults for SourceHttpSettings, in milliseconds unless named otherwise. */
 export const HTTP_DEFAULTS: Required<SourceHttpSettings> = {
@@ -39,114 +47,178 @@ export interface HttpResponse {
 }
 
 /**
- * One vendor source's HTTP access: one undici Pool (keep-alive), explicit timeouts, the request
- * deadline, an optional client-side rate limit, and the mapping of transport failures to
- * SourceError codes by `err.code`. Created once at start. It returns every HTTP status as-is:
- * what a 400 or 404 means is the vendor client's business (see `statusError` for the generic ones).
+ * One vendor source's HTTP access, composed of the small units beside it (docs/resilience.md):
+ *
+ *   attempt budget (deadline.ts) → retry of reads (retry.ts) → breaker (breaker.ts)
+ *     → rate limiter (limiter.ts) → pool (pool.ts) → capped body (size-cap.ts)
+ *
+ * Created once at start and shared by every request. Every wait (limiter, breaker probe, retry
+ * back-off) watches the request's signal and gives its place back when the request is cancelled.
+ * It returns every HTTP status as-is — what a 400 or 404 means is the vendor client's business
+ * (`statusError` holds the generic meanings) — except that 429/502/503/504 on a read may be
+ * retried first, and 5xx answers count towards the breaker.
  */
 export class VendorHttp {
+  readonly sourceId: string;
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly settings: Required<SourceHttpSettings>;
+  private readonly resilience: Required<ResilienceSettings>;
   private readonly limiter: IntervalLimiter;
-  /** Upstream requests started since creation (for the benchmark and tests). */
+  private readonly breaker: SourceBreaker;
+  private readonly forwardRequestId: boolean;
+  private readonly logger: Logger;
+  private readonly metrics?: VendorMetrics;
+  /** Upstream requests started since creation (for the benchmark and tests), retries included. */
   requestCount = 0;
 
-  constructor(
-    readonly sourceId: string,
-    baseUrl: string,
-    settings: SourceHttpSettings,
-    private readonly logger: Logger,
-    /** Counts and times every call that reached the pool (`GET /metrics`); none in unit tests. */
-    private readonly metrics?: VendorMetrics,
-  ) {
-    const url = new URL(baseUrl);
+  constructor(source: Pick<SourceConfig, 'id' | 'baseUrl' | 'http' | 'resilience' | 'forwardRequestId'>, deps: ConnectorDeps) {
+    this.sourceId = source.id;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+    const url = new URL(source.baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
-    this.settings = { ...HTTP_DEFAULTS, ...stripUndefined(settings) };
+    this.settings = { ...HTTP_DEFAULTS, ...stripUndefined(source.http) };
+    this.resilience = resilienceSettings(source.resilience);
+    this.forwardRequestId = source.forwardRequestId ?? false;
     this.limiter = new IntervalLimiter(this.settings.minIntervalMs);
-    this.pool = new Pool(url.origin, {
-      connections: this.settings.connections,
-      connect: { timeout: this.settings.connectTimeoutMs },
-      headersTimeout: this.settings.headersTimeoutMs,
-      bodyTimeout: this.settings.bodyTimeoutMs,
-      keepAliveTimeout: 4_000,
+    this.pool = createPool(url.origin, this.settings);
+    this.breaker = new SourceBreaker({
+      failures: this.resilience.breakerFailures,
+      cooldownMs: this.resilience.breakerCooldownMs,
+      isFailure: (err) => !isNotVendorFault(err),
+      isFailedResponse: (res) => (res as HttpResponse).status >= 500,
+      onStateChange: (state) => {
+        this.metrics?.breakerState(this.sourceId, state);
+        const log = state === 'closed' ? this.logger.info : this.logger.warn;
+        log('breaker_state', { source: this.sourceId, state });
+      },
     });
+    this.metrics?.breakerState(this.sourceId, 'closed');
   }
 
   get maxConcurrency(): number {
     return this.settings.maxConcurrency;
   }
 
+  /** closed | open | half-open, for /readyz and tests. */
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
-    const timeoutMs = Math.min(this.settings.requestTimeoutMs, (req.ctx?.deadlineAt ?? Infinity) - started);
-    if (timeoutMs <= 0) throw new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false });
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (req.ctx) signals.push(req.ctx.signal);
-    const signal = AbortSignal.any(signals);
-    const fullPath = this.prefix + req.path + queryString(req.query);
-    let sent = false;
+    const signal = req.ctx?.signal ?? AbortSignal.timeout(this.settings.requestTimeoutMs);
+    const deadlineAt = Math.min(req.ctx?.deadlineAt ?? Infinity, started + (req.ctx ? Infinity : this.settings.requestTimeoutMs));
+    const state = { sent: false };
+    const attempt = () => this.breaker.run(() => this.attempt(req, state), signal);
     try {
-      return await this.limiter.run(async () => {
-        this.requestCount++;
-        sent = true;
-        const res = await this.pool.request({
-          method: req.method,
-          path: fullPath,
-          headers: req.headers,
-          body: req.body,
-          signal,
-        } as Dispatcher.RequestOptions);
-        const text = await res.body.text();
-        this.logger.debug('upstream', { source: this.sourceId, method: req.method, route: req.route, status: res.statusCode, ms: Date.now() - started });
-        this.metrics?.observe(this.sourceId, req.method, req.route, String(res.statusCode), (Date.now() - started) / 1000);
-        req.recorder?.record({ method: req.method, route: req.route, status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300 });
-        return { status: res.statusCode, headers: res.headers, text };
-      }, signal);
+      if (req.method !== 'GET') return await attempt();
+      return await runRead(attempt, {
+        retries: this.resilience.retries,
+        baseMs: this.resilience.retryBaseMs,
+        deadlineAt,
+        signal,
+        isRetryableError: (err) => !isNotVendorFault(err) && isRetryableTransport(err),
+        statusOf: (res) => (res as HttpResponse).status,
+        retryAfterSecondsOf: (res) => retryAfterSeconds((res as HttpResponse).headers),
+        onRetry: () => this.metrics?.retried(this.sourceId, req.method, req.route),
+      });
     } catch (err) {
-      const mapped = this.mapTransportError(err, sent);
-      if (sent) req.recorder?.record({ method: req.method, route: req.route, status: null, ok: false });
-      // Only calls that were handed to the pool: a request refused before (deadline, cancelled in
-      // the limiter) never reached the vendor and is not a vendor request.
-      if (sent) this.metrics?.observe(this.sourceId, req.method, req.route, transportStatus(err, req.ctx?.signal.aborted ?? false), (Date.now() - started) / 1000);
-      this.logger.warn('upstream_failed', { source: this.sourceId, method: req.method, route: req.route, code: mapped.code, cause: errCode(err), ms: Date.now() - started });
+      const mapped = transportError(this.sourceId, cause(err), state.sent);
+      this.logger.warn('upstream_failed', { source: this.sourceId, method: req.method, route: req.route, code: mapped.code, cause: errCode(cause(err)), ms: Date.now() - started });
       throw mapped;
     }
   }
 
-  /** Transport failures by undici/Node `err.code` (never by message). */
-  private mapTransportError(err: unknown, sent: boolean): SourceError {
-    if (err instanceof SourceError) return err;
-    const code = errCode(err);
-    const make = (c: ErrorCode, requestSent: boolean) => new SourceError(c, this.sourceId, undefined, { requestSent });
-    switch (code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return make('SOURCE_TIMEOUT', false);
-      case 'ECONNREFUSED':
-      case 'ENOTFOUND':
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-      case 'EAI_AGAIN':
-        return make('SOURCE_UNAVAILABLE', false);
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
-      case 'ABORT_ERR':
-      case 'UND_ERR_ABORTED':
-      case 'TimeoutError':
-      case 'AbortError':
-        return make('SOURCE_TIMEOUT', sent);
-      case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      case 'UND_ERR_INFO':
-        return make('SOURCE_BAD_RESPONSE', sent);
-      default:
-        // UND_ERR_SOCKET, ECONNRESET, EPIPE, UND_ERR_CLOSED …: the connection failed mid-way.
-        return make('SOURCE_UNAVAILABLE', sent);
+  /** One attempt: waits for the limiter, sends, reads the capped body. Throws raw transport errors. */
+  private async attempt(req: HttpRequest, state: { sent: boolean }): Promise<HttpResponse> {
+    const ctxSignal = req.ctx?.signal;
+    const budget = attemptBudget(req.ctx, this.settings.requestTimeoutMs);
+    if (!budget) throw new NotVendorFault(new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
+    try {
+      await this.limiter.acquire(budget.signal);
+    } catch (err) {
+      // Ran out of time (or was cancelled) waiting for our own rate limit: nothing was sent and
+      // the vendor did nothing wrong, so the breaker must not count it.
+      throw new NotVendorFault(err);
     }
+    const started = Date.now();
+    this.requestCount++;
+    state.sent = true;
+    if (req.ctx?.vendorCalls) req.ctx.vendorCalls.set(this.sourceId, (req.ctx.vendorCalls.get(this.sourceId) ?? 0) + 1);
+    return vendorSpan({ source: this.sourceId, method: req.method, route: req.route }, async (span) => {
+      try {
+        const res = await this.pool.request({
+          method: req.method,
+          path: this.prefix + req.path + queryString(req.query),
+          headers: this.headersFor(req),
+          body: req.body,
+          signal: budget.signal,
+        } as Dispatcher.RequestOptions);
+        const text = await readCapped(res, this.resilience.maxResponseBytes);
+        const seconds = (Date.now() - started) / 1000;
+        setResponseStatus(span, res.statusCode);
+        this.logger.debug('upstream', { source: this.sourceId, method: req.method, route: req.route, status: res.statusCode, ms: Date.now() - started });
+        if (res.statusCode === 401 || res.statusCode === 403) {
+          // The gateway's own credentials were refused: an operator must look (rotated key, locked account).
+          this.logger.warn('vendor_auth_failed', { source: this.sourceId, method: req.method, route: req.route, status: res.statusCode });
+        }
+        this.metrics?.observe(this.sourceId, req.method, req.route, String(res.statusCode), seconds);
+        req.recorder?.record({ method: req.method, route: req.route, status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300 });
+        return { status: res.statusCode, headers: res.headers, text };
+      } catch (err) {
+        const byCaller = ctxSignal?.aborted ?? false;
+        const outcome = transportStatus(err, byCaller);
+        setTransportOutcome(span, outcome);
+        this.metrics?.observe(this.sourceId, req.method, req.route, outcome, (Date.now() - started) / 1000);
+        req.recorder?.record({ method: req.method, route: req.route, status: null, ok: false });
+        throw markCancel(err, ctxSignal);
+      }
+    });
+  }
+
+  private headersFor(req: HttpRequest): Record<string, string> | undefined {
+    if (!this.forwardRequestId || !req.ctx) return req.headers;
+    return { ...req.headers, 'x-request-id': req.ctx.requestId };
   }
 
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/**
+ * A failure that is not the vendor's doing: the caller gave up (client gone, request deadline)
+ * or the call timed out in our own limiter before it was sent. Never counted by the breaker,
+ * never retried. Wrapped so the breaker and retry predicates can tell, and unwrapped (`cause`)
+ * before it is mapped to a SourceError.
+ */
+class NotVendorFault extends Error {
+  constructor(readonly original: unknown) {
+    super('not a vendor failure');
+  }
+}
+
+function markCancel(err: unknown, ctxSignal: AbortSignal | undefined): unknown {
+  return ctxSignal?.aborted ? new NotVendorFault(err) : err;
+}
+
+function isNotVendorFault(err: unknown): boolean {
+  return err instanceof NotVendorFault;
+}
+
+function cause(err: unknown): unknown {
+  return err instanceof NotVendorFault ? err.original : err;
+}
+
+function retryAfterSeconds(headers: HttpResponse['headers']): number | undefined {
+  const raw = headerValue(headers, 'retry-after');
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const at = Date.parse(raw); // the HTTP-date form
+  return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : undefined;
 }
 
 /**
@@ -186,49 +258,4 @@ function queryString(query: HttpRequest['query']): string {
   }
   const s = params.toString();
   return s ? `?${s}` : '';
-}
-
-/**
- * The `status` label of a call that got no usable response, from `err.code` (never the message):
- * a small fixed set, so the label stays bounded. "cancelled" is the caller giving up (the request
- * was aborted from our side), not a vendor failure.
- */
-function transportStatus(err: unknown, cancelled: boolean): string {
-  if (cancelled) return 'cancelled';
-  switch (errCode(err)) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'TimeoutError':
-    case 'ABORT_ERR':
-    case 'AbortError':
-    case 'UND_ERR_ABORTED':
-      return 'timeout'; // not cancelled by the caller, so it was our timeout signal
-    case 'ECONNREFUSED':
-      return 'refused';
-    case 'ENOTFOUND':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EAI_AGAIN':
-      return 'unreachable';
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-    case 'UND_ERR_INFO':
-      return 'bad_response';
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
-      return 'reset';
-    default:
-      return 'error';
-  }
-}
-
-function errCode(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { code?: unknown; name?: unknown };
-    if (typeof e.code === 'string') return e.code;
-    if (typeof e.name === 'string') return e.name;
-  }
-  return 'UNKNOWN';
 }

@@ -1,5 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { VendorMetrics } from '../core/connector';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerState, VendorMetrics } from '../core/connector';
+
+/** `staffgraph_breaker_state` values (DESIGN.md §13). */
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
 
 /** How a GraphQL request ended: answered without errors, answered with errors, or refused before running. */
 export type GraphqlOutcome = 'ok' | 'error' | 'refused';
@@ -36,6 +39,18 @@ export class Metrics implements VendorMetrics {
     buckets: DURATION_BUCKETS_SECONDS,
     registers: [this.registry],
   });
+  private readonly vendorRetries = new Counter({
+    name: 'staffgraph_vendor_retries_total',
+    help: 'Reads sent again after a reset, a timeout before headers, 502/503/504 or a 429 whose Retry-After fitted the deadline.',
+    labelNames: ['source', 'method', 'route'] as const,
+    registers: [this.registry],
+  });
+  private readonly breaker = new Gauge({
+    name: 'staffgraph_breaker_state',
+    help: 'Circuit breaker of each source: 0 closed (calls go through), 1 open (answered SOURCE_UNAVAILABLE with no call), 2 half-open (one probe).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
   private readonly graphqlRequests = new Counter({
     name: 'staffgraph_graphql_requests_total',
     help: 'GraphQL requests, by operation name ("anonymous" if none) and outcome (ok, error, refused).',
@@ -58,6 +73,14 @@ export class Metrics implements VendorMetrics {
   observe(source: string, method: string, route: string, status: string, seconds: number): void {
     this.vendorRequests.inc({ source, method, route, status });
     this.vendorDuration.observe({ source, method, route }, seconds);
+  }
+
+  retried(source: string, method: string, route: string): void {
+    this.vendorRetries.inc({ source, method, route });
+  }
+
+  breakerState(source: string, state: BreakerState): void {
+    this.breaker.set({ source }, BREAKER_VALUE[state]);
   }
 
   /** One GraphQL request; `seconds` is omitted for a refusal answered before Apollo ran (401, 413). */

@@ -64,6 +64,7 @@ export class RequestScope {
       requestId,
       deadlineAt,
       signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(shared.requestTimeoutMs)]),
+      vendorCalls: new Map(),
     };
   }
 

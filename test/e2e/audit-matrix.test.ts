@@ -16,7 +16,9 @@ before(async () => {
     { name: 'admin', scopes: ['users:read', 'users:write'] },
     { name: 'reader', scopes: ['users:read'] },
   ]);
-  stack = await startStack({ users: 12, auth: callers.auth });
+  // Each case injects a vendor failure on the same source: with the default breaker (5 in a row)
+  // later cases would be answered by the open breaker instead of reaching the vendor they test.
+  stack = await startStack({ users: 12, auth: callers.auth, resilience: { breakerFailures: 1000 } });
   const res = await stack.gql(`{ users(sources: ["coremr"], first: 50) { nodes { id userTypes { id } facilityAccess { primary facility { id } } } } }`, {}, callers.key('admin'));
   const nodes = res.body.data!.users.nodes as Array<{ id: string; userTypes: Array<{ id: string }>; facilityAccess: Array<{ primary: boolean; facility: { id: string } }> }>;
   const allTypes = new Set(nodes.flatMap((n) => n.userTypes.map((t) => t.id)));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SourceHttpSettings, StartedSimulator, VendorModule } from '../../src/core/connector';
+import type { ResilienceSettings, SourceHttpSettings, StartedSimulator, VendorModule } from '../../src/core/connector';
 import { createLogger, type Logger } from '../../src/core/logger';
 import { VENDORS } from '../../src/vendors/registry';
 import { configForSimulators, startApp } from '../../src/app';
@@ -46,6 +46,10 @@ export async function startStack(opts: {
   latencyMs?: number;
   requestTimeoutMs?: number;
   http?: SourceHttpSettings;
+  /** Every source's `resilience` block (retries, breaker, size cap); default the production defaults. */
+  resilience?: ResilienceSettings;
+  /** Every source's `forwardRequestId`. */
+  forwardRequestId?: boolean;
   /** Gateway `server` settings over the defaults (limits, introspection, cors). */
   server?: Partial<Omit<GatewayConfig['server'], 'limits'>> & { limits?: Partial<QueryLimits> };
   /** Defaults to `mode: none` (every request holds every scope). */
@@ -66,6 +70,7 @@ export async function startStack(opts: {
     opts.auth,
   );
   config.audit = { ...config.audit, ...opts.audit };
+  for (const source of config.sources) Object.assign(source, { resilience: opts.resilience ?? {}, forwardRequestId: opts.forwardRequestId ?? false });
   const store = opts.store ?? (await openTestStore('pglite'));
   let app = await startApp(config, vendors, logger, { store });
   const sims: Stack['sims'] = {};

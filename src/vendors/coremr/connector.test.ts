@@ -245,7 +245,7 @@ describe('coremr reader', () => {
   test('a failed list is not cached: the same request may try again', async () => {
     const reader = connector.reader(ctx());
     const args = { filter: {}, after: null, first: 5, include: { userTypes: false, facilityAccess: false } };
-    await control.fault({ kind: 'status', method: 'GET', path: '^/ws/users/$', status: 503, times: 1 });
+    await control.fault({ kind: 'status', method: 'GET', path: '^/ws/users/$', status: 503, times: 3 });
     assert.equal((await rejection(reader.listUsers(args))).code, 'SOURCE_UNAVAILABLE');
     assert.equal((await reader.listUsers(args)).users.length, 5);
   });

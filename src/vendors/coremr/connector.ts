@@ -1,4 +1,4 @@
-import { Semaphore } from '../../core/concurrency';
+import { Semaphore } from '../../http/semaphore';
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
@@ -52,7 +52,7 @@ export class CoremrConnector implements Connector {
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
+    this.http = new VendorHttp(config, deps);
     this.client = new CoremrClient(this.http, resolveAuth(config.auth), config.id);
     this.semaphore = new Semaphore(this.http.maxConcurrency);
   }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Semaphore } from '../../core/concurrency';
+import type { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
@@ -132,7 +132,7 @@ export class CoremrReader implements SourceReader {
   /** A loader whose batch runs one call per key, all at once, each under the source's semaphore. */
   private perUser<V>(fetch: (username: string) => Promise<V>): DataLoader<string, V> {
     return new DataLoader<string, V>((keys) =>
-      Promise.all(keys.map((k) => this.semaphore.run(() => fetch(k)).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
+      Promise.all(keys.map((k) => this.semaphore.run(() => fetch(k), this.ctx.signal).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
     );
   }
 }

@@ -263,7 +263,7 @@ describe('vendor failures', () => {
   it('maps malformed JSON to SOURCE_BAD_RESPONSE and 503 to SOURCE_UNAVAILABLE', async () => {
     await control.fault({ kind: 'malformed-json', method: 'GET', path: '^/rest/v2/user$', times: 1 });
     await assert.rejects(connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 5, include: everyUser }), (e: unknown) => e instanceof SourceError && e.code === 'SOURCE_BAD_RESPONSE');
-    await control.fault({ kind: 'status', status: 503, method: 'GET', path: '^/rest/v2/user/', times: 1 });
+    await control.fault({ kind: 'status', status: 503, method: 'GET', path: '^/rest/v2/user/', times: 3 });
     const reader = connector.reader(ctx());
     await assert.rejects(reader.user(examples.full.id), (e: unknown) => e instanceof SourceError && e.code === 'SOURCE_UNAVAILABLE');
     // The failure was not cached: the next load in the same request asks again and succeeds.

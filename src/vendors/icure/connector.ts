@@ -1,5 +1,5 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig } from '../../core/connector';
-import { Semaphore } from '../../core/concurrency';
+import { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
@@ -42,7 +42,7 @@ export const ICURE_CAPABILITIES: Capabilities = {
  */
 export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, now: () => number = Date.now): Connector {
   const auth = config.auth as unknown as IcureAuthConfig;
-  const http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
+  const http = new VendorHttp(config, deps);
   const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now);
   const semaphore = new Semaphore(http.maxConcurrency);
 

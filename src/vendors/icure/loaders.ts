@@ -3,7 +3,7 @@ import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
-import type { Semaphore } from '../../core/concurrency';
+import type { Semaphore } from '../../http/semaphore';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
 import type { IcureClient } from './client';
 import { decodeCursor, encodeCursor, keyAsString, type KeysetPosition } from './cursor';
@@ -44,7 +44,7 @@ export class IcureReader implements SourceReader {
   ) {
     // iCure has no batch get-by-ids on v2 users that we rely on: one GET per id, in parallel under the cap.
     this.users = new DataLoader<string, UserRecord | null>((ids) =>
-      Promise.all(ids.map((id) => this.semaphore.run(() => this.fetchUser(id)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))),
+      Promise.all(ids.map((id) => this.semaphore.run(() => this.fetchUser(id), this.ctx.signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))),
     );
   }
 

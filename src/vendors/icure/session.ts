@@ -1,4 +1,4 @@
-import { awaitWithin } from '../../core/concurrency';
+import { awaitWithin } from '../../http/cancel';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { parseJson, statusError, type VendorHttp } from '../../http/vendor-http';

@@ -17,7 +17,7 @@ import { OPENDENTAL_COSTS } from './costs';
 export function createConnector(config: SourceConfig, deps: ConnectorDeps): Connector {
   const auth = config.auth as OpenDentalAuth;
   const options = config.options as OpenDentalOptions;
-  const http = new VendorHttp(config.id, config.baseUrl, { ...config.http, minIntervalMs: config.http.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS }, deps.logger, deps.metrics);
+  const http = new VendorHttp({ ...config, http: { ...config.http, minIntervalMs: config.http.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS } }, deps);
   const client = new OpenDentalClient(http, auth);
   return {
     sourceId: config.id,

@@ -1,4 +1,4 @@
-import { awaitWithin } from '../../core/concurrency';
+import { awaitWithin } from '../../http/cancel';
 import type { z } from 'zod';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';

@@ -261,12 +261,12 @@ describe('painchek connector', () => {
       const cases: Array<[Json, string]> = [
         [{ kind: 'status', status: 200, body: { count: 'many', results: {} } }, 'SOURCE_BAD_RESPONSE'],
         [{ kind: 'malformed-json' }, 'SOURCE_BAD_RESPONSE'],
-        [{ kind: 'status', status: 503 }, 'SOURCE_UNAVAILABLE'],
-        [{ kind: 'rate-limit', retryAfterSeconds: 3 }, 'SOURCE_RATE_LIMITED'],
+        [{ kind: 'status', status: 503, times: 3 }, 'SOURCE_UNAVAILABLE'],
+        [{ kind: 'rate-limit', retryAfterSeconds: 120 }, 'SOURCE_RATE_LIMITED'],
       ];
       for (const [fault, code] of cases) {
         await ctl.clearFaults();
-        await ctl.fault({ method: 'GET', path: '^/api/account/users/$', times: 1, ...fault } as never);
+        await ctl.fault({ method: 'GET', path: '^/api/account/users/$', times: 1, ...(fault as object) } as never);
         await assert.rejects(connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 5, include: NO_INCLUDE }), (e: Error & { code?: string }) => {
           assert.equal(e.code, code, JSON.stringify(fault));
           assert.equal(e.message.includes('127.0.0.1'), false);

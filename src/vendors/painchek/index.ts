@@ -1,6 +1,6 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader, VendorModule } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import { Semaphore } from '../../core/concurrency';
+import { Semaphore } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
@@ -49,7 +49,7 @@ class PainChekConnector implements Connector {
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
+    this.http = new VendorHttp(config, deps);
     this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
     this.limit = new Semaphore(this.http.maxConcurrency);
   }

@@ -2,7 +2,7 @@ import { isUUID } from 'class-validator';
 import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import type { Semaphore } from '../../core/concurrency';
+import type { Semaphore } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
@@ -197,7 +197,7 @@ export class PainChekReader implements SourceReader {
 
   /** One upstream call under the source's concurrency cap. Never wraps a task that itself waits for a slot. */
   private call<T>(task: () => Promise<T>): Promise<T> {
-    return this.limit.run(task);
+    return this.limit.run(task, this.ctx.signal);
   }
 
   /** Starts a load whose result is awaited later; a failure surfaces there, not as an unhandled rejection. */

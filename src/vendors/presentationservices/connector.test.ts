@@ -231,7 +231,7 @@ describe('presentationservices connector: reads', () => {
     assert.deepEqual(summarize(await ctl.requests()), [`GET ${P('/validateAccount')}`, `GET ${P('/users')}`, `GET ${P('/validateAccount')}`, `GET ${P('/users')}`]);
 
     await ctl.reset();
-    await ctl.fault({ kind: 'status', path: '/users$', status: 503, times: 1 });
+    await ctl.fault({ kind: 'status', path: '/users$', status: 503, times: 3 });
     await assert.rejects(reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { code: 'SOURCE_UNAVAILABLE' });
     await ctl.fault({ kind: 'malformed-json', path: '/users$', times: 1 });
     await assert.rejects(reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { code: 'SOURCE_BAD_RESPONSE' });

@@ -1,5 +1,5 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
-import { Semaphore } from '../../core/concurrency';
+import { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
@@ -60,7 +60,7 @@ export class PsConnector implements Connector {
     this.sourceId = config.id;
     this.name = config.name;
     this.options = options;
-    this.http = new VendorHttp(config.id, config.baseUrl, config.http, deps.logger, deps.metrics);
+    this.http = new VendorHttp(config, deps);
     this.client = new PsClient(this.http, auth, config.id);
     this.semaphore = new Semaphore(this.http.maxConcurrency);
   }

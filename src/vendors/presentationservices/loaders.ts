@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import type { Semaphore } from '../../core/concurrency';
+import type { Semaphore } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
@@ -45,7 +45,7 @@ export class PsReader implements SourceReader {
   private readonly users: DataLoader<string, UserRecord | null>;
 
   constructor(private readonly deps: ReaderDeps, readonly ctx: RequestContext) {
-    this.users = new DataLoader((ids) => Promise.all(ids.map((id) => deps.semaphore.run(() => this.fetchUser(id)).catch((e: unknown) => toError(e)))));
+    this.users = new DataLoader((ids) => Promise.all(ids.map((id) => deps.semaphore.run(() => this.fetchUser(id), ctx.signal).catch((e: unknown) => toError(e)))));
   }
 
   // ---- users -----------------------------------------------------------------------------------

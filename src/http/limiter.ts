@@ -1,0 +1,79 @@
+import { cancelled } from './cancel';
+
+/**
+ * Spaces the starts of calls at least `minIntervalMs` apart: a client-side rate limit such as
+ * Open Dental's documented 1 request/s per customer key. 0 turns spacing off.
+ *
+ * Waiters queue in FIFO order and a slot is handed out only when it is due, to a waiter that is
+ * still there: one whose signal aborted has already left the queue and consumed nothing. (The
+ * earlier version reserved a slot before sleeping and never gave it back, so 16 abandoned queries
+ * pushed every later call 16 s into the future.)
+ */
+export class IntervalLimiter {
+  /** Epoch ms at which the next call may start. */
+  private nextAt = 0;
+  private readonly waiting: Array<{ grant: () => void }> = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(readonly minIntervalMs: number) {
+    if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) throw new RangeError(`minIntervalMs must be ≥ 0, got ${minIntervalMs}`);
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
+    return task();
+  }
+
+  /** Resolves when this caller may start; rejects at once (taking nothing) when `signal` aborts. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelled(signal));
+    if (this.minIntervalMs === 0) return Promise.resolve();
+    const now = Date.now();
+    if (this.waiting.length === 0 && now >= this.nextAt) {
+      this.nextAt = now + this.minIntervalMs;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        if (this.waiting.length === 0) this.stopTimer();
+        reject(cancelled(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.timer || this.waiting.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const now = Date.now();
+      if (now >= this.nextAt) {
+        const next = this.waiting.shift();
+        if (next) {
+          this.nextAt = now + this.minIntervalMs;
+          next.grant();
+        }
+      }
+      this.schedule();
+    }, Math.max(0, this.nextAt - Date.now()));
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
