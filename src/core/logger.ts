@@ -1,7 +1,8 @@
 /**
- * A minimal structured logger: one JSON object per line on stderr. Callers pass only safe fields
- * (source id, route *template*, status, duration, error code); there is no API that takes a URL,
- * a header map or a body, so credentials and PII have no way in.
+ * The logger contract: one event name and a flat map of scalar fields per line. Callers pass only
+ * safe fields (source id, route *template*, status, duration, error code); there is no API that
+ * takes an object, a URL, a header map or a body, so credentials and PII have no way in.
+ * The implementation (pino, one JSON object per line on stderr) is src/observability/logger.ts.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -13,14 +14,8 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
-  const emit = (at: LogLevel) => (event: string, fields: LogFields = {}) => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: at, event, ...fields }));
-  };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
-}
-
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+// Re-exported so the many modules and tests that build a logger keep one import. The import is
+// one-way at run time: observability/logger.ts takes only types from here.
+export { createLogger } from '../observability/logger';
