@@ -66,6 +66,10 @@ export class SourceError extends Error {
       retryAfterSeconds?: number;
       /** True when the request may have reached the vendor (a write's outcome is then unknown). */
       requestSent?: boolean;
+      /** Set when the source's circuit breaker answered without calling the vendor. */
+      breaker?: 'open';
+      /** Why a response was refused, when it is not the status (a body over maxResponseBytes). */
+      reason?: 'response too large';
     } = {},
   ) {
     super(message ?? DEFAULT_MESSAGES[code]);

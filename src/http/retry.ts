@@ -1,8 +1,9 @@
 import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
+import { cancelled } from './cancel';
 import { raceAbort } from './race-abort';
 
-/** The statuses after which a read is sent again (DESIGN.md §13). */
-export const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** The statuses after which a read is sent again: DESIGN.md §13's 429/502/503/504, plus 500 (issue 9: a GET is safe to repeat, and a 500 is often a blip). */
+export const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export interface ReadRetryOptions {
   /** Extra attempts after the first. */
@@ -52,5 +53,8 @@ export function runRead<T>(attempt: () => Promise<T>, o: ReadRetryOptions): Prom
     { maxAttempts: o.retries, backoff: new DelegateBackoff(() => nextDelay) },
   );
   policy.onRetry(() => o.onRetry());
-  return raceAbort(policy.execute(() => attempt(), o.signal), o.signal);
+  // cockatiel's back-off timer does not watch the signal: the caller is answered at once by
+  // raceAbort, and the attempt the timer would start afterwards is refused here, unsent.
+  const guarded = () => (o.signal.aborted ? Promise.reject(cancelled(o.signal)) : attempt());
+  return raceAbort(policy.execute(guarded, o.signal), o.signal);
 }

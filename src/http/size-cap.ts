@@ -17,7 +17,7 @@ export class ResponseTooLarge extends Error {
 export async function readCapped(res: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    res.body.destroy();
+    discard(res.body);
     throw new ResponseTooLarge(maxBytes);
   }
   const chunks: Buffer[] = [];
@@ -25,10 +25,16 @@ export async function readCapped(res: Dispatcher.ResponseData, maxBytes: number)
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new ResponseTooLarge(maxBytes);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Drops the rest of a body and its socket; undici then emits an abort error nobody needs to hear. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }

@@ -7,7 +7,7 @@ import { SourceError, type ErrorCode } from '../core/errors';
  */
 export function transportError(sourceId: string, err: unknown, sent: boolean): SourceError {
   if (err instanceof SourceError) return err;
-  const make = (c: ErrorCode, requestSent: boolean, extra: Record<string, unknown> = {}) => new SourceError(c, sourceId, undefined, { requestSent, ...extra });
+  const make = (c: ErrorCode, requestSent: boolean, extra: Pick<SourceError['details'], 'breaker' | 'reason'> = {}) => new SourceError(c, sourceId, undefined, { requestSent, ...extra });
   switch (errCode(err)) {
     case 'STAFFGRAPH_BREAKER_OPEN':
       return make('SOURCE_UNAVAILABLE', false, { breaker: 'open' });
