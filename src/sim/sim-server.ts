@@ -2,13 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from './router';
 import { Rng } from './seed';
-import type { FaultSpec, LoggedRequest, SimRequest, SimResponse } from './types';
+import { FAULT_KINDS, type FaultSpec, type LoggedRequest, type SimRequest, type SimResponse } from './types';
 
 /**
  * The HTTP shell every vendor simulator runs in. The vendor supplies a Router and its own error
  * shape; this file adds what all simulators share:
  *  - a request log of every vendor request (method, path, query, headers, body, status),
- *  - fault injection (status, 429 + Retry-After, malformed JSON, dropped connection, slow body, latency),
+ *  - fault injection (status, 429 + Retry-After, malformed JSON, dropped connection, slow body, latency,
+ *    an HTML page, an oversized body, a hang, one broken record; FaultSpec in types.ts describes each),
  *  - a fixed latency (`--latency-ms`),
  *  - test controls under the reserved prefix /__sim/ (no vendor route starts with it); these are
  *    neither logged nor subject to faults or latency.
@@ -129,12 +130,25 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       res.end('{"truncated": [1, 2,');
       return;
     }
+    if (fault?.kind === 'html') {
+      entry.status = fault.status ?? 200;
+      res.writeHead(entry.status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(HTML_PAGE);
+      return;
+    }
+    if (fault?.kind === 'oversized') {
+      entry.status = 200;
+      return sendOversized(res, fault.bytes ?? 6 * 1024 * 1024, fault.chunked !== false);
+    }
+    // Nothing is written: the response stays open until the client (or close()) ends the socket.
+    if (fault?.kind === 'hang') return;
 
-    const out = await route(simReq);
+    let out = await route(simReq);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'bad-record') out = breakOneRecord(out, fault);
     entry.status = out.status;
     if (fault?.kind === 'slow-body') return sendSlowly(res, out, fault.latencyMs ?? 1000);
     send(res, out);
@@ -202,7 +216,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
       } catch {
         return { status: 400, body: { error: 'body must be a JSON FaultSpec' } };
       }
-      const kinds = ['status', 'rate-limit', 'malformed-json', 'drop', 'slow-body', 'latency'];
+      const kinds = FAULT_KINDS;
       if (!kinds.includes(spec.kind)) return { status: 400, body: { error: `kind must be one of ${kinds.join(', ')}` } };
       const id = nextFaultId++;
       faults.push({ id, spec, pathRe: spec.path ? new RegExp(spec.path) : null, seen: 0, applied: 0 });
@@ -264,6 +278,78 @@ function sendSlowly(res: http.ServerResponse, out: SimResponse, pauseMs: number)
   const half = Math.floor(text.length / 2);
   res.write(text.slice(0, half));
   setTimeout(() => res.end(text.slice(half)), pauseMs);
+}
+
+/** What a proxy or an expired SSO session puts in front of a vendor: a 200 page that is not JSON. */
+const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Please sign in</h1><form method="post" action="/login"><input name="user"><input name="password" type="password"></form></body></html>\n';
+
+/**
+ * kind=oversized: a JSON object `{"padding":"xxx…"}` of exactly `total` bytes, written in 64 KiB
+ * chunks with back-pressure, so the simulator never holds it whole; it stops writing as soon as the
+ * client closes the socket (a gateway that cuts the body off at its cap).
+ */
+async function sendOversized(res: http.ServerResponse, total: number, chunked: boolean): Promise<void> {
+  const prefix = '{"padding":"';
+  const suffix = '"}';
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (!chunked) headers['content-length'] = String(Math.max(total, prefix.length + suffix.length));
+  res.writeHead(200, headers);
+  res.write(prefix);
+  const piece = Buffer.alloc(64 * 1024, 'x');
+  let left = total - prefix.length - suffix.length;
+  while (left > 0 && !res.destroyed) {
+    const n = Math.min(left, piece.length);
+    left -= n;
+    if (!res.write(n === piece.length ? piece : piece.subarray(0, n))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end(suffix);
+}
+
+/** kind=bad-record: see FaultSpec. Only JSON bodies (objects and arrays) are touched. */
+function breakOneRecord(out: SimResponse, fault: FaultSpec): SimResponse {
+  let body: unknown = out.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    try {
+      body = JSON.parse(body.toString());
+    } catch {
+      return out;
+    }
+  }
+  if (body === null || typeof body !== 'object') return out;
+  const copy = JSON.parse(JSON.stringify(body)) as unknown;
+  const index = fault.index ?? 0;
+  const queue: unknown[] = [copy];
+  while (queue.length > 0) {
+    const node = queue.shift();
+    if (Array.isArray(node)) {
+      if (node.length > index && node.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) {
+        node[index] = fault.replaceWith !== undefined ? fault.replaceWith : wrongTypes(node[index] as Record<string, unknown>);
+        return { ...out, body: copy };
+      }
+      queue.push(...node);
+    } else if (node !== null && typeof node === 'object') {
+      queue.push(...Object.values(node));
+    }
+  }
+  return out;
+}
+
+function wrongTypes(record: Record<string, unknown>): Record<string, unknown> {
+  const broken: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    broken[k] = v === null ? null : typeof v === 'string' ? 12345 : typeof v === 'number' ? 'not-a-number' : typeof v === 'boolean' ? 'not-a-boolean' : 'not-an-object';
+  }
+  return broken;
 }
 
 function queryObject(params: URLSearchParams): Record<string, string | string[]> {
