@@ -1,6 +1,6 @@
 import type { RequestContext } from './context';
 import type { Logger } from './logger';
-import type { SourceWriter } from './writes';
+import type { SourceWriter, UserChange } from './writes';
 import type {
   FacilityAccessRecord,
   FacilityRecord,
@@ -93,6 +93,12 @@ export interface SourceReader {
   /** For node(id): one catalog entry, null when unknown. */
   userType(nativeId: string): Promise<UserTypeRecord | null>;
   facility(nativeId: string): Promise<FacilityRecord | null>;
+  /**
+   * Called by this source's writer after each write in the same request (never by the core): the
+   * reader updates or drops what it caches about the user — loaders, list pages, relation
+   * indexes — so a read-after-write in the request sees the write. Synchronous and never throws.
+   */
+  written(nativeId: string, change: UserChange): void;
 }
 
 export interface Connector {
@@ -105,8 +111,9 @@ export interface Connector {
   /** A fresh reader with its own DataLoaders; the core calls this once per request per source. */
   reader(ctx: RequestContext): SourceReader;
   /**
-   * The writer for one request. It shares `reader`'s loaders so that it can clear or prime them
-   * after a write (read-after-write in the same request); later requests get fresh loaders anyway.
+   * The writer for one request. It tells `reader` (this connector's reader of the same request)
+   * what each write did through `reader.written`, so that reads later in the request see it;
+   * later requests get fresh loaders anyway.
    */
   writer(ctx: RequestContext, reader: SourceReader): SourceWriter;
   /** A cheap authenticated call; never throws. */

@@ -104,6 +104,12 @@ export interface UserPage {
   users: UserRecord[];
   /** The vendor position after the last returned user, or null when the source is exhausted. Opaque to the core. */
   next: string | null;
+  /**
+   * Records of the vendor pages this call read that could not be mapped (wrong shape) and were
+   * left out, so that one bad record does not cost the whole page (docs/kit.md, "one bad record").
+   * The users walk reports them as one SOURCE_BAD_RESPONSE error for the source. 0 or absent: none.
+   */
+  skipped?: number;
 }
 
 export type SourceHealthStatus = 'UP' | 'DOWN';

@@ -75,6 +75,23 @@ export type WriteInput =
   | { op: 'updateFacilityAccess'; nativeId: string; facilityId: string; primary: boolean }
   | { op: 'revokeFacilityAccess'; nativeId: string; facilityId: string };
 
+/**
+ * What a write did to one user, told by a source's writer to the reader of the same request
+ * (`SourceReader.written`), so reads later in that request see the write (docs/kit.md,
+ * "writer → reader"). One vocabulary for every vendor:
+ *  - saved: the user as the vendor holds it after the write (its answer, or a read-back);
+ *  - deleted: the user no longer exists for the gateway;
+ *  - unknown: the write may have changed the user but its state is not known (a multi-call write
+ *    failed half-way): forget what is cached;
+ *  - relations: its user types or facility access changed; `facilityIds` names the facilities
+ *    whose access lists changed, for readers that cache access per facility.
+ */
+export type UserChange =
+  | { kind: 'saved'; user: UserRecord }
+  | { kind: 'deleted' }
+  | { kind: 'unknown' }
+  | { kind: 'relations'; facilityIds?: string[] };
+
 export interface SourceWriter {
   /**
    * The vendor's own input rules (class-validator classes in the vendor folder): required fields,

@@ -18,9 +18,15 @@ export interface WalkResult {
   sourceErrors: Array<{ source: string; code: string; message: string }>;
 }
 
+/** Built from the count only: a skipped record's content may be personal data. */
+function skippedMessage(count: number): string {
+  return `${count} user record${count === 1 ? '' : 's'} from this source could not be understood and ${count === 1 ? 'was' : 'were'} left out.`;
+}
+
 /**
  * `users`: walks the selected sources in order, asking each for pages until `first` users are
- * collected. A failing source is skipped and reported (partial results), never fatal.
+ * collected. A failing source is skipped and reported (partial results), never fatal; records a
+ * reader had to leave out are reported once per source as SOURCE_BAD_RESPONSE beside the rest.
  */
 export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<WalkResult> {
   const selected = args.sources ?? gctx.visibleConnectors().map((c) => c.sourceId);
@@ -41,6 +47,8 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
     let pos = i === startIndex ? start.a : null;
     let skip = i === startIndex ? start.k : 0;
     let exhausted = false;
+    let skipped = 0;
+    let failedCode: string | null = null;
     if (edges.length >= args.first) {
       moreLeft = true; // this source has not been looked at yet
       resume = { s: sourceId, a: null, k: 0 };
@@ -50,6 +58,7 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
       while (edges.length < args.first) {
         const need = args.first - edges.length;
         const page = await gctx.reader(sourceId).listUsers({ filter: args.filter, after: pos, first: need + skip, include: args.include });
+        skipped += page.skipped ?? 0;
         const fresh = page.users.slice(skip);
         fresh.forEach((node, j) => edges.push({ node, cursor: encodeCursor(q, { s: sourceId, a: pos, k: skip + j + 1 }) }));
         if (page.next === null) {
@@ -66,7 +75,15 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
       const failure = new SourceError(err.code, sourceId, err.message, err.details);
       sourceErrors.push({ source: sourceId, code: failure.code, message: failure.message });
       gctx.reportFailure(failure, ['users']);
+      failedCode = failure.code;
       exhausted = true;
+    }
+    // Records the vendor sent but the reader could not map were left out (UserPage.skipped): the
+    // good ones are returned, and the source gets one error that counts them — never their content.
+    if (skipped > 0 && failedCode !== 'SOURCE_BAD_RESPONSE') {
+      const failure = new SourceError('SOURCE_BAD_RESPONSE', sourceId, skippedMessage(skipped));
+      sourceErrors.push({ source: sourceId, code: failure.code, message: failure.message });
+      gctx.reportFailure(failure, ['users']);
     }
     if (!exhausted) {
       // Stopped because the page is full: resume exactly where this source's next call would start.

@@ -5,7 +5,7 @@ import { path } from '../../http/path';
 import { statusError, parseJson, type HttpRequest, type HttpResponse, type VendorHttp } from '../../http/vendor-http';
 import type { CoremrAuth } from './config';
 import { cwsHeader, cwsSign } from './cws';
-import { normalizeFacilities, normalizeFacility, normalizeUser, normalizeUserList, normalizeUserTypes } from './mapper';
+import { normalizeFacilities, normalizeFacility, normalizeUser, normalizeUserTypes } from './mapper';
 import type { CoremrFacilityAccess, CoremrUser, CoremrUserCreate, CoremrUserType, CoremrUserWrite, UserListQuery } from './records';
 
 /** Route templates, for logs and mutation steps (never the real path). */
@@ -56,9 +56,14 @@ export class CoremrClient {
 
   // --- users ---------------------------------------------------------------------------------
 
-  async listUsers(query: UserListQuery, o: CallOptions): Promise<CoremrUser[]> {
+  /**
+   * The raw records of GET /ws/users/: the body must be a JSON array (else SOURCE_BAD_RESPONSE),
+   * but each record is checked by the reader, one by one, so one malformed record costs only itself.
+   */
+  async listUsers(query: UserListQuery, o: CallOptions): Promise<unknown[]> {
     const res = await this.call('GET', path`/ws/users/`, ROUTES.users, o, { query: { ...query } });
-    return this.shape(normalizeUserList(this.json(this.expect(res, {}))), res);
+    const body = this.json(this.expect(res, {}));
+    return this.shape(Array.isArray(body) ? (body as unknown[]) : null, res);
   }
 
   /** null when CorEMR has no such user. */

@@ -13,7 +13,7 @@ import { SimControl, summarize } from '../../sim/control';
 import type { LoggedRequest } from '../../sim/types';
 import { CoremrConnector } from './connector';
 import { vendor } from './index';
-import { toUserRecord } from './mapper';
+import { normalizeUser, toUserRecord } from './mapper';
 import { WRITABLE_FIELDS } from './records';
 
 let sim: StartedSimulator;
@@ -140,7 +140,7 @@ describe('coremr reader', () => {
     const reader = connector.reader(ctx());
     const page = await reader.listUsers({ filter: {}, after: null, first: 300, include: { userTypes: false, facilityAccess: false } });
     const vendorList = await connector.client.listUsers({}, { ctx: ctx() });
-    const expected = vendorList.map((u) => toUserRecord('jail-emr', u)).sort((a, b) => (a.nativeId < b.nativeId ? -1 : 1));
+    const expected = vendorList.map((u) => toUserRecord('jail-emr', normalizeUser(u)!)).sort((a, b) => (a.nativeId < b.nativeId ? -1 : 1));
     assert.deepEqual(page.users, expected);
     assert.equal(page.next, null);
     const admin = page.users.find((u) => u.nativeId === 'admin')!;
@@ -235,11 +235,22 @@ describe('coremr reader', () => {
     assert.equal((await rejection(list())).code, 'SOURCE_BAD_RESPONSE');
     await control.fault({ kind: 'status', method: 'GET', path: '^/ws/users/$', status: 401, times: 1 });
     assert.equal((await rejection(list())).code, 'SOURCE_AUTH_FAILED');
-    await control.fault({ kind: 'status', method: 'GET', path: '/types/$', status: 500, times: 1 });
+    // times: 3 — a 500 on a read is retried by VendorHttp (twice by default) before it counts.
+    await control.fault({ kind: 'status', method: 'GET', path: '/types/$', status: 500, times: 3 });
     const reader = connector.reader(ctx());
     const err = await rejection(reader.userTypesOf((await reader.user('admin'))!));
     assert.equal(err.code, 'SOURCE_UNAVAILABLE');
     assert.ok(!err.message.includes('Injected'), 'the vendor message is not passed through');
+  });
+
+  test('one malformed record in the list costs only itself: the others are returned and it is counted', async () => {
+    const good = (username: string) => ({ username, active: true, fname: 'Ann', lname: username });
+    const body = [good('zed'), { username: 'broken', active: 'yes', ssn: '123456789' }, 42, good('amy')];
+    await control.fault({ kind: 'status', method: 'GET', path: '^/ws/users/$', status: 200, body, times: 1 });
+    const page = await connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 10, include: { userTypes: false, facilityAccess: false } });
+    assert.deepEqual(page.users.map((u) => u.nativeId), ['amy', 'zed']);
+    assert.equal(page.skipped, 2);
+    assert.ok(!JSON.stringify(page).includes('123456789'), 'nothing of the bad record travels');
   });
 
   test('a failed list is not cached: the same request may try again', async () => {

@@ -1,10 +1,10 @@
 import { Semaphore } from '../../http/semaphore';
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
 import { VendorHttp } from '../../http/vendor-http';
+import { checkHealth } from '../../kit';
 import { CoremrClient, ROUTES } from './client';
 import { resolveAuth } from './config';
 import { CoremrReader } from './loaders';
@@ -62,19 +62,12 @@ export class CoremrConnector implements Connector {
   }
 
   writer(ctx: RequestContext, reader: SourceReader): SourceWriter {
-    return new CoremrWriter(this.sourceId, this.client, ctx, reader instanceof CoremrReader ? reader : null);
+    return new CoremrWriter(this.sourceId, this.client, ctx, reader);
   }
 
-  /** GET /ws/users/?lname=<no such name>: one signed call with an empty answer. Never throws. */
-  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
-    const started = Date.now();
-    try {
-      await this.client.listUsers({ lname: HEALTH_PROBE_LNAME }, { ctx });
-      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
-    } catch (err) {
-      const errorCode = err instanceof SourceError ? err.code : 'INTERNAL_SERVER_ERROR';
-      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode };
-    }
+  /** GET /ws/users/?lname=<no such name>: one signed call with an empty answer. Never throws (kit checkHealth). */
+  health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    return checkHealth(() => this.client.listUsers({ lname: HEALTH_PROBE_LNAME }, { ctx }));
   }
 
   close(): Promise<void> {

@@ -1,29 +1,41 @@
-import DataLoader from 'dataloader';
 import type { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
 import type { SourceReader } from '../../core/connector';
+import type { UserChange } from '../../core/writes';
+import { PerKeyLoader, applyToUserCache, changesUserRecord, isPathSegment, jsonCursor, mapPage } from '../../kit';
 import type { CoremrClient } from './client';
-import { toFacilityAccessRecord, toListQuery, toUserRecord, toUserTypeRecord } from './mapper';
+import { normalizeUser, toFacilityAccessRecord, toListQuery, toUserRecord, toUserTypeRecord } from './mapper';
+
+/** A list read once per request: the good users sorted by username, and how many records were left out. */
+interface UserList {
+  users: UserRecord[];
+  skipped: number;
+}
+
+/** The reader's own cursor: {"after": <last username returned>} (keyset). */
+const cursor = jsonCursor((v: unknown): v is { after: string } => typeof (v as { after?: unknown }).after === 'string');
 
 /**
  * The per-request CorEMR reader (DESIGN.md §5). CorEMR has no batch endpoint and no paging:
  *  - a list is one GET /ws/users/ per distinct pushed-down query, cached for the request, sorted
  *    by username and paged in memory; the cursor is {"after": <last username>} (keyset, so it
- *    stays correct when users are added or removed between requests);
- *  - a user, its usertypes and its facility access are one GET each, through DataLoaders (one
- *    call per username per request) run in parallel under the source's Semaphore
+ *    stays correct when users are added or removed between requests). A malformed record is left
+ *    out and counted (kit mapPage); it has no place in the order, so every page of that list
+ *    reports it;
+ *  - a user, its usertypes and its facility access are one GET each, through the kit's
+ *    PerKeyLoader (one call per username per request) run in parallel under the source's Semaphore
  *    (http.maxConcurrency, default 8, created once per source). Listed users prime the user loader.
  * There is no usertype or facility catalog: userTypes()/facilities() are UNSUPPORTED_BY_VENDOR.
  */
 export class CoremrReader implements SourceReader {
-  private readonly users: DataLoader<string, UserRecord | null>;
-  private readonly types: DataLoader<string, UserTypeRecord[]>;
-  private readonly access: DataLoader<string, FacilityAccessRecord[]>;
+  private readonly users: PerKeyLoader<string, UserRecord | null>;
+  private readonly types: PerKeyLoader<string, UserTypeRecord[]>;
+  private readonly access: PerKeyLoader<string, FacilityAccessRecord[]>;
   /** Sorted user lists by vendor query string. */
-  private readonly lists = new Map<string, Promise<UserRecord[]>>();
+  private readonly lists = new Map<string, Promise<UserList>>();
   /** Facilities met in this request's access lists, by code: the only way to name one (no catalog). */
   private readonly seenFacilities = new Map<string, FacilityRecord>();
 
@@ -49,17 +61,16 @@ export class CoremrReader implements SourceReader {
 
   /** `include` needs no early start here: CorEMR has no catalog, and per-user relations need the usernames first. */
   async listUsers(args: Parameters<SourceReader['listUsers']>[0]): Promise<UserPage> {
-    const startAfter = args.after === null ? null : decodeCursor(this.sourceId, args.after);
-    const users = await this.list(args.filter);
+    const startAfter = cursor.decode(args.after, this.sourceId)?.after ?? null;
+    const { users, skipped } = await this.list(args.filter);
     const out: UserRecord[] = [];
     let i = startAfter === null ? 0 : firstAfter(users, startAfter);
     for (; i < users.length && out.length < args.first; i++) if (matchesFilter(users[i]!, args.filter)) out.push(users[i]!);
     let more = false;
     for (let j = i; j < users.length && !more; j++) more = matchesFilter(users[j]!, args.filter);
-    if (!more) return { users: out, next: null };
     // With first = 0 the position does not move.
     const last = out.length > 0 ? out[out.length - 1]!.nativeId : (startAfter ?? '');
-    return { users: out, next: encodeCursor(last) };
+    return { users: out, next: more ? cursor.encode({ after: last }) : null, ...(skipped > 0 ? { skipped } : {}) };
   }
 
   async user(nativeId: string): Promise<UserRecord | null> {
@@ -94,33 +105,35 @@ export class CoremrReader implements SourceReader {
     return this.seenFacilities.get(nativeId) ?? null;
   }
 
-  // --- cache upkeep after writes (called by the writer) ---------------------------------------
-
-  /** The user was written: remember it as returned (null = deleted), forget cached lists. */
-  userWritten(username: string, user: UserRecord | null | undefined): void {
-    this.users.clear(username);
-    if (user !== undefined) this.users.prime(username, user);
-    this.lists.clear();
-    if (user === null) this.relationsWritten(username);
-  }
-
-  /** The user's usertypes or facility access changed. */
-  relationsWritten(username: string): void {
-    this.types.clear(username);
-    this.access.clear(username);
+  /**
+   * After a write (kit reader-cache contract): the user as written (or gone, or unknown) replaces
+   * the cached one and cached lists are dropped; a relation change or a deletion drops the user's
+   * cached usertypes and facility access.
+   */
+  written(username: string, change: UserChange): void {
+    applyToUserCache(this.users, username, change);
+    if (changesUserRecord(change)) this.lists.clear();
+    if (change.kind === 'relations' || change.kind === 'deleted') {
+      this.types.clear(username);
+      this.access.clear(username);
+    }
   }
 
   // --- internals -------------------------------------------------------------------------------
 
-  private list(filter: UserFilter): Promise<UserRecord[]> {
+  private list(filter: UserFilter): Promise<UserList> {
     const query = toListQuery(filter);
     const key = new URLSearchParams(query as Record<string, string>).toString();
     let pending = this.lists.get(key);
     if (!pending) {
       pending = this.client.listUsers(query, { ctx: this.ctx }).then((raw) => {
-        const users = raw.map((u) => toUserRecord(this.sourceId, u)).sort(byNativeId);
+        const page = mapPage(raw, (r) => {
+          const u = normalizeUser(r);
+          return u && toUserRecord(this.sourceId, u);
+        });
+        const users = page.records.sort(byNativeId);
         for (const u of users) this.users.prime(u.nativeId, u);
-        return users;
+        return { users, skipped: page.skipped.length };
       });
       // A failed list is not cached: a later call in the same request may try again.
       pending.catch(() => this.lists.delete(key));
@@ -129,11 +142,9 @@ export class CoremrReader implements SourceReader {
     return pending;
   }
 
-  /** A loader whose batch runs one call per key, all at once, each under the source's semaphore. */
-  private perUser<V>(fetch: (username: string) => Promise<V>): DataLoader<string, V> {
-    return new DataLoader<string, V>((keys) =>
-      Promise.all(keys.map((k) => this.semaphore.run(() => fetch(k), this.ctx.signal).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
-    );
+  /** One call per username, all at once, each under the source's semaphore (kit PerKeyLoader). */
+  private perUser<V>(fetch: (username: string) => Promise<V>): PerKeyLoader<string, V> {
+    return new PerKeyLoader(fetch, { semaphore: this.semaphore, signal: this.ctx.signal });
   }
 }
 
@@ -154,20 +165,3 @@ function firstAfter(users: UserRecord[], username: string): number {
   return lo;
 }
 
-function encodeCursor(afterUsername: string): string {
-  return JSON.stringify({ after: afterUsername });
-}
-
-function decodeCursor(sourceId: string, cursor: string): string {
-  try {
-    const v = JSON.parse(cursor) as { after?: unknown } | null;
-    if (v && typeof v.after === 'string') return v.after;
-  } catch {
-    // fall through
-  }
-  throw new SourceError('BAD_USER_INPUT', sourceId, 'The cursor is not valid for this source.', { field: 'after' });
-}
-
-export function isPathSegment(id: string): boolean {
-  return id !== '' && id !== '.' && id !== '..';
-}

@@ -58,7 +58,11 @@ export function normalizeUser(v: unknown): CoremrUser | null {
   return out as unknown as CoremrUser;
 }
 
-/** A list is usable only if every item is: one malformed record makes the whole answer SOURCE_BAD_RESPONSE. */
+/**
+ * A relation list (usertypes, facilities) is usable only if every item is. User lists are not
+ * read this way: the reader maps them record by record (kit mapPage), so one bad user costs only
+ * itself; normalizeUserList stays for the fixture tests of the strict shape.
+ */
 function normalizeList<T>(v: unknown, item: (x: unknown) => T | null): T[] | null {
   if (!Array.isArray(v)) return null;
   const out: T[] = [];

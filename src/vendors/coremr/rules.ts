@@ -14,12 +14,11 @@ import {
   ValidateIf,
   ValidatorConstraint,
   Validate,
-  registerDecorator,
-  validate,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { UserErrorRecord, WriteInput } from '../../core/writes';
+import { IsPathSegment as PathSegment, checkRules } from '../../kit';
 
 /**
  * CorEMR's input rules, checked before any vendor call (DESIGN.md §4). Documented by CorEMR:
@@ -36,18 +35,6 @@ const NAME_MAX = 50;
 const PHONE_MAX = 30;
 const EMAIL_MAX = 254;
 const PASSWORD_MAX = 128;
-
-/** Not "", "." or "..": a value the path`` helper can put in a route. */
-function PathSegment(each = false) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'pathSegment',
-      target: target.constructor,
-      propertyName,
-      options: { each, message: `${propertyName} must ${each ? 'hold ids that are' : 'be'} non-empty and not "." or "..".` },
-      validator: { validate: (v: unknown) => typeof v === 'string' && v !== '' && v !== '.' && v !== '..' },
-    });
-}
 
 @ValidatorConstraint({ name: 'primaryInFacilities' })
 class PrimaryInFacilities implements ValidatorConstraintInterface {
@@ -140,13 +127,13 @@ export class CreateUserRules extends UserFieldRules {
   @IsOptional()
   active?: boolean | null;
 
-  @PathSegment(true)
+  @PathSegment({ each: true })
   @ArrayUnique({ message: 'userTypeIds must not repeat an id.' })
   @ArrayMinSize(1, { message: 'userTypeIds must hold at least one user type.' })
   @IsArray({ message: 'userTypeIds is required: CorEMR needs at least one user type.' })
   userTypeIds?: string[] | null;
 
-  @PathSegment(true)
+  @PathSegment({ each: true })
   @ArrayUnique({ message: 'facilityIds must not repeat an id.' })
   @IsArray({ message: 'facilityIds must be a list.' })
   @IsOptional()
@@ -218,12 +205,7 @@ export async function validateWrite(write: WriteInput): Promise<UserErrorRecord[
   }
 }
 
-async function check(rules: object, values: object, prefix: string): Promise<UserErrorRecord[]> {
-  Object.assign(rules, values);
-  const errors = await validate(rules, { stopAtFirstError: true, validationError: { target: false, value: false } });
-  return errors.map((e) => ({
-    field: `${prefix}${e.property}`,
-    code: 'BAD_USER_INPUT' as const,
-    message: Object.values(e.constraints ?? {})[0] ?? `${e.property} is not valid.`,
-  }));
+/** The kit's one rule runner (docs/kit.md): one error per field, the value never echoed. */
+function check(rules: object, values: object, prefix: string): Promise<UserErrorRecord[]> {
+  return checkRules(Object.assign(rules, values), prefix);
 }

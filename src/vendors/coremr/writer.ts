@@ -1,9 +1,9 @@
+import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { UserRecord } from '../../core/model';
 import { runWrite, type CreateUserInput, type UserErrorRecord, type SourceWriter, type UpdateUserInput, type WriteInput, type WriteOutcome, type WriteRecorder } from '../../core/writes';
 import type { CallOptions, CoremrClient } from './client';
-import type { CoremrReader } from './loaders';
 import { toCreateBody, toPutBody, toUserRecord } from './mapper';
 import type { CoremrUser } from './records';
 import { validateWrite } from './rules';
@@ -11,16 +11,16 @@ import { validateWrite } from './rules';
 /**
  * The per-request CorEMR writer (DESIGN.md §4). Every call is a mutation step; multi-call writes
  * run in order and stop at the first failure, which runWrite reports with the steps that
- * succeeded. Nothing is retried. After a write the reader's loaders are cleared or primed, so a
- * read in the same request sees the write.
+ * succeeded. Nothing is retried. After a write the request's reader is told what changed
+ * (`reader.written`, the kit's writer → reader contract), so a read in the same request sees it.
  */
 export class CoremrWriter implements SourceWriter {
   constructor(
     private readonly sourceId: string,
     private readonly client: CoremrClient,
     private readonly ctx: RequestContext,
-    /** The request's reader, when it is ours (null otherwise: then there is no cache to keep). */
-    private readonly reader: CoremrReader | null,
+    /** This connector's reader of the same request. */
+    private readonly reader: SourceReader,
   ) {}
 
   validate(write: WriteInput): Promise<UserErrorRecord[]> {
@@ -44,10 +44,10 @@ export class CoremrWriter implements SourceWriter {
         return this.userWritten(created ?? (await this.readBack(username, o)));
       } catch (err) {
         // A partial create may have left the user in CorEMR: forget whatever the reader knew.
-        this.reader?.userWritten(username, undefined);
+        this.reader.written(username, { kind: 'unknown' });
         throw err;
       } finally {
-        this.reader?.relationsWritten(username);
+        this.reader.written(username, { kind: 'relations' });
       }
     });
   }
@@ -64,7 +64,7 @@ export class CoremrWriter implements SourceWriter {
   deleteUser(nativeId: string): Promise<WriteOutcome> {
     return this.write(async (o) => {
       await this.client.deleteUser(nativeId, o);
-      this.reader?.userWritten(nativeId, null);
+      this.reader.written(nativeId, { kind: 'deleted' });
       return null;
     });
   }
@@ -112,7 +112,7 @@ export class CoremrWriter implements SourceWriter {
       try {
         await call(o);
       } finally {
-        this.reader?.relationsWritten(username);
+        this.reader.written(username, { kind: 'relations' });
       }
       return this.userWritten(await this.readBack(username, o));
     });
@@ -126,7 +126,7 @@ export class CoremrWriter implements SourceWriter {
 
   private userWritten(raw: CoremrUser): UserRecord {
     const user = toUserRecord(this.sourceId, raw);
-    this.reader?.userWritten(user.nativeId, user);
+    this.reader.written(user.nativeId, { kind: 'saved', user });
     return user;
   }
 }

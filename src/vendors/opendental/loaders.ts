@@ -22,6 +22,7 @@ const USER_NUM = /^[1-9][0-9]{0,14}$/;
  *  - the user-group and clinic catalogs are loaded at most once per request.
  */
 export class OpenDentalReader implements SourceReader {
+  written(): void {} // TEMP: moved onto the kit next
   private readonly pages = new Map<string, Promise<UserRecord[]>>();
   private scanned: Promise<Map<string, UserRecord>> | null = null;
   private groups: Promise<Map<string, UserTypeRecord>> | null = null;

@@ -23,6 +23,7 @@ interface SiteCatalog {
  * Independent calls run in parallel, each under the source's Semaphore.
  */
 export class PainChekReader implements SourceReader {
+  written(): void {} // TEMP: moved onto the kit next
   private readonly users: DataLoader<string, UserRecord | null>;
   private readonly siteAccess: DataLoader<string, string[]>;
   private sites: Promise<SiteCatalog> | null = null;

@@ -36,6 +36,7 @@ interface Scope {
  * list when the query will need them.
  */
 export class PsReader implements SourceReader {
+  written(): void {} // TEMP: moved onto the kit next
   private scopePromise: Promise<Scope> | null = null;
   private listPromise: Promise<UserRecord[]> | null = null;
   private rolesPromise: Promise<Map<string, UserTypeRecord>> | null = null;
