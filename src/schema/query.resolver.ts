@@ -58,13 +58,13 @@ export class QueryResolver {
     return ctx.visibleConnectors().map(presentSource);
   }
 
-  @Query(() => [UserType], { description: "A source's user-type catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
+  @Query(() => [UserType], { nullable: true, description: "A source's user-type catalog; UNSUPPORTED_BY_VENDOR where the vendor has none. Null (with the error at its path) when the source fails, so other root fields still answer." })
   async userTypes(@Arg('source', () => ID) source: string, @Ctx() ctx: RequestScope) {
     ctx.connector(source);
     return (await ctx.reader(source).userTypes()).map(presentUserType);
   }
 
-  @Query(() => [Facility], { description: "A source's facility catalog; UNSUPPORTED_BY_VENDOR where the vendor has none." })
+  @Query(() => [Facility], { nullable: true, description: "A source's facility catalog; UNSUPPORTED_BY_VENDOR where the vendor has none. Null (with the error at its path) when the source fails, so other root fields still answer." })
   async facilities(@Arg('source', () => ID) source: string, @Ctx() ctx: RequestScope) {
     ctx.connector(source);
     return (await ctx.reader(source).facilities()).map(presentFacility);

@@ -21,11 +21,14 @@ export function encodeCursor(q: string, c: UsersCursor): string {
 }
 
 export function decodeCursor(text: string, q: string): UsersCursor {
-  let parsed: { v?: unknown; q?: unknown; s?: unknown; a?: unknown; k?: unknown };
+  let parsed: { v?: unknown; q?: unknown; s?: unknown; a?: unknown; k?: unknown } = {};
   try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    // Any JSON decodes: `null`, a number or an array is as invalid as garbage (it used to reach
+    // `parsed.v` on null and answer INTERNAL_SERVER_ERROR).
+    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value;
   } catch {
-    parsed = {};
+    // not base64url JSON: invalid, answered below
   }
   const valid = parsed.v === 1 && typeof parsed.s === 'string' && (parsed.a === null || typeof parsed.a === 'string') && Number.isInteger(parsed.k) && (parsed.k as number) >= 0;
   if (!valid) throw new SourceError('BAD_USER_INPUT', '', 'after is not a valid cursor.', { field: 'after' });

@@ -7,7 +7,9 @@ let stack: Stack;
 before(async () => {
   // A short per-source deadline (one vendor call) inside a longer request deadline: a slow source
   // times out on its own budget and the sources after it still answer.
-  stack = await startStack({ users: 30, requestTimeoutMs: 10_000, http: { requestTimeoutMs: 1000 }, server: { limits: { maxFirst: 500 } } });
+  // Every test injects failures into the same sources: the breaker (5 in a row by default) is
+  // raised so that each test meets the vendor's failure, not the breaker left open by the last one.
+  stack = await startStack({ users: 30, requestTimeoutMs: 10_000, http: { requestTimeoutMs: 1000 }, resilience: { breakerFailures: 1000 }, server: { limits: { maxFirst: 500 } } });
 });
 after(() => stack.close());
 afterEach(() => stack.resetAll());
@@ -66,6 +68,37 @@ describe('one source failing never fails the query', () => {
       assert.equal(e.path![3], 'userTypes');
     }
     assertNothingLeaks(res.text);
+  });
+});
+
+describe('catalog roots', () => {
+  test('a failing catalog nulls only its own root field: the other roots and sources still answer', async () => {
+    // userTypes(source:) and facilities(source:) used to be non-null roots, so one Open Dental 503
+    // nulled the whole `data` and took every other root field down with it.
+    await stack.sims.opendental!.control.fault({ kind: 'status', status: 503, path: '^/api/v1/usergroups' });
+    const res = await stack.gql(`{ dental: userTypes(source: "opendental") { id } ps: userTypes(source: "presentationservices") { id } sites: facilities(source: "opendental") { id } sources { id } }`);
+    assert.equal(res.status, 200);
+    const data = res.body.data!;
+    assert.equal(data.dental, null);
+    assert.ok(data.ps.length > 0, 'another source\'s catalog still answers');
+    assert.ok(data.sites.length > 0, 'the same source\'s other catalog still answers');
+    assert.equal(data.sources.length, 5);
+    assert.deepEqual(res.body.errors!.map((e: any) => [e.path.join('.'), e.extensions.code, e.extensions.source]), [['dental', 'SOURCE_UNAVAILABLE', 'opendental']]);
+    assertNothingLeaks(res.text);
+  });
+});
+
+describe('cursors', () => {
+  test('an `after` that decodes to JSON null, a number or an array is BAD_USER_INPUT on `after`, not an internal error', async () => {
+    await stack.clearLogs();
+    for (const json of ['null', '42', '[1,2]', '"text"']) {
+      const after = Buffer.from(json, 'utf8').toString('base64url');
+      const res = await stack.gql(`query($after: String) { users(first: 1, after: $after) { nodes { id } } }`, { after });
+      const e = res.body.errors?.[0];
+      assert.equal(e?.extensions?.code, 'BAD_USER_INPUT', json);
+      assert.equal(e?.extensions?.field, 'after', json);
+    }
+    assert.deepEqual(Object.values(await stack.vendorCalls()), [0, 0, 0, 0, 0], 'no vendor was asked');
   });
 });
 
