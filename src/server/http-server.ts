@@ -20,6 +20,8 @@ import { Readiness } from './readiness';
 import { Drain } from './drain';
 import type { Metrics } from './metrics';
 import { metricsPlugin } from './metrics-plugin';
+import { AccessLog } from './access-log-plugin';
+import { OperationTracing } from './tracing-plugin';
 
 /** Turns a request's headers into a caller (src/auth/authenticator.ts); built once at start. */
 export interface CallerResolver {
@@ -68,6 +70,8 @@ export interface RunningGateway {
  * Content-Length runs over).
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const accessLog = new AccessLog(opts.logger);
+  const tracing = new OperationTracing();
   const apollo = new ApolloServer<RequestScope>({
     schema: opts.schema,
     formatError: (formatted, error) => formatError(formatted, error, { suggestions: opts.introspection }),
@@ -87,6 +91,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       gatewayPlugin(opts.logger),
       ...(opts.auditReads ? [auditReadsPlugin()] : []),
       metricsPlugin(opts.metrics),
+      // After gatewayPlugin: the errors it adds per failed source are on the response by then.
+      accessLog.plugin(),
+      tracing.plugin(),
     ],
   });
   await apollo.start();
@@ -137,7 +144,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     if (applyCors(opts.cors, req, res)) return;
+    // One access line when the response closes, however the request ends from here on.
+    const access = accessLog.begin(requestId, res);
     if (drain.draining) {
+      access.refused('SHUTTING_DOWN');
       // After CORS, so a browser can read the refusal. The body is read and dropped, so the client
       // finishes sending and sees the 503 before the connection closes (Connection: close, drain.ts).
       req.resume();
@@ -145,6 +155,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
     // The IDE page holds no data; the analyst pastes a credential into it.
     if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
+      access.skip();
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': IDE_CSP, 'x-content-type-options': 'nosniff' });
       return void res.end(ide.html);
     }
@@ -154,6 +165,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // name the operation is not read: they count as "anonymous".
     if (declared > opts.limits.maxBodyBytes) {
       opts.metrics.graphql(null, 'refused');
+      access.refused('QUERY_TOO_COMPLEX');
       return tooLarge(req, res, opts.limits.maxBodyBytes);
     }
 
@@ -162,12 +174,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       res.setHeader('www-authenticate', auth.reason === 'missing' ? 'Bearer realm="staffgraph"' : 'Bearer realm="staffgraph", error="invalid_token"');
       req.resume(); // the body is not needed; let it drain so the connection can be reused
       opts.metrics.graphql(null, 'refused');
+      access.refused('UNAUTHENTICATED');
       return sendText(res, 401, 'application/json', errorBody('Authentication is required: send a valid bearer token or API key.', 'UNAUTHENTICATED'));
     }
 
     const raw = await readBody(req, opts.limits.maxBodyBytes);
     if (raw === null) {
       opts.metrics.graphql(null, 'refused');
+      access.refused('QUERY_TOO_COMPLEX');
       return tooLarge(req, res, opts.limits.maxBodyBytes);
     }
     const headers = new HeaderMap();
@@ -177,16 +191,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
+        access.refused('BAD_REQUEST');
         return sendText(res, 400, 'application/json', errorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
       }
     }
     const userAgent = req.headers['user-agent'];
     const scope = new RequestScope(opts, auth.caller, { ip: req.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null }, requestId);
     res.once('close', () => scope.dispose());
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => scope,
-    });
+    access.attach(scope);
+    // Inside the operation span's context, so the vendor calls' spans are its children.
+    const result = await tracing.run(req.headers, scope, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => scope,
+      }),
+    );
+    access.apolloAnswered(result.status ?? 200, result.body.kind === 'complete' ? result.body.string : undefined);
     const outHeaders: Record<string, string> = {};
     for (const [k, v] of result.headers) outHeaders[k] = v;
     res.writeHead(result.status ?? 200, outHeaders);
