@@ -11,3 +11,4 @@ export { sendWithRelogin } from './relogin';
 export { PerKeyLoader } from './per-key-loader';
 export { mapPage, type MappedPage, type SkippedRecord } from './map-page';
 export { applyToUserCache, changesUserRecord, type UserCache } from './reader-cache';
+export { perRequest } from './request-store';

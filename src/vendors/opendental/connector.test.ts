@@ -199,7 +199,38 @@ describe('opendental reader: user(id) and catalogs', () => {
     assert.equal((await reader.user('42'))?.nativeId, '42');
     assert.equal((await vendorLog()).length, 1, 'user 42 came from the primed page');
     assert.equal((await reader.user('151'))?.nativeId, '151');
-    assert.deepEqual((await vendorLog()).map((r) => r.query.Offset ?? '0'), ['0', '100', '200']);
+    // 151 is on the second page: the walk reuses page 1 and stops at page 2.
+    assert.deepEqual((await vendorLog()).map((r) => r.query.Offset ?? '0'), ['0', '100']);
+  });
+
+  it('get-by-id stops at the page that holds the user: page 1 costs one GET, never the whole list', async () => {
+    const gets = async () => (await vendorLog()).filter((r) => r.method === 'GET' && r.path.endsWith('/userods')).length;
+    assert.equal((await request().reader.user('3'))?.displayName, 'Becca Alexandria');
+    assert.equal(await gets(), 1, 'user 3 is on page 1: one call (the whole list would be 3)');
+    await control.clearRequests();
+    assert.equal((await request().reader.user('230'))?.nativeId, '230');
+    assert.equal(await gets(), 3, 'a user on the last page needs every page');
+    await control.clearRequests();
+    const { reader } = request();
+    const [a, b] = await Promise.all([reader.user('2'), reader.user('120')]);
+    assert.deepEqual([a?.nativeId, b?.nativeId], ['2', '120']);
+    assert.deepEqual((await vendorLog()).map((r) => r.query.Offset ?? '0'), ['0', '100'], 'one walk for the batch, to the page of the last id');
+    assert.deepEqual([await reader.user('9999'), (await vendorLog()).length], [null, 3], 'an unknown id walks on, reusing the pages already read');
+  });
+
+  it('one malformed record in a page costs only itself: listed without it, counted; asked for by id it is a bad response', async () => {
+    const good = (n: number) => ({ UserNum: n, UserName: `u${n}`, userGroupNums: [2], EmployeeNum: 0, employeeName: '', ProviderNum: 0, providerName: '', ClinicNum: 0, emailAddress: '', IsHidden: 'false' });
+    const body = [good(1), { ...good(2), IsHidden: 'maybe', emailAddress: 'private@example.org' }, good(3)];
+    await control.fault({ kind: 'status', method: 'GET', path: '/userods$', status: 200, body });
+    const { reader } = request();
+    const page = await reader.listUsers({ filter: {}, after: null, first: 10, include: ALL });
+    assert.deepEqual(page.users.map((u) => u.nativeId), ['1', '3']);
+    assert.equal(page.skipped, 1);
+    assert.equal(page.next, null);
+    assert.ok(!JSON.stringify(page).includes('private@'));
+    assert.equal((await reader.user('3'))?.nativeId, '3');
+    await assert.rejects(reader.user('2'), (e: unknown) => e instanceof SourceError && e.code === 'SOURCE_BAD_RESPONSE' && !/private|maybe/.test(e.message));
+    await control.clearFaults();
   });
 
   it('loads each catalog once per request', async () => {
@@ -434,15 +465,11 @@ describe('opendental writer: updates', () => {
     await reader.listUsers({ filter: {}, after: null, first: 10, include: ALL });
     const out = await writer.assignUserType!('3', '1');
     assert.deepEqual(out.user?.refs.userTypeIds, ['1', '3', '4']);
-    assert.deepEqual(out.steps.map((s) => `${s.method} ${s.route} ${s.status}`), ['GET /userods 200', 'GET /userods 200', 'PUT /userods/{UserNum} 200']);
+    // User 3 is on the page the listing already read: no GET before the PUT (and none in the steps).
+    assert.deepEqual(out.steps.map((s) => `${s.method} ${s.route} ${s.status}`), ['PUT /userods/{UserNum} 200']);
     const log = await vendorLog();
-    assert.deepEqual(log.map(line), [
-      'GET /api/v1/userods?includeHidden=true&Limit=100',
-      'GET /api/v1/userods?includeHidden=true&Limit=100&Offset=100',
-      'GET /api/v1/userods?includeHidden=true&Limit=100&Offset=200',
-      'PUT /api/v1/userods/3',
-    ]);
-    assert.deepEqual(JSON.parse(log[3]!.body), { userGroupNums: [3, 4, 1] });
+    assert.deepEqual(log.map(line), ['GET /api/v1/userods?includeHidden=true&Limit=100', 'PUT /api/v1/userods/3']);
+    assert.deepEqual(JSON.parse(log[1]!.body), { userGroupNums: [3, 4, 1] });
     // Read-after-write in the same request: the page is fetched again, not served stale.
     const again = await reader.listUsers({ filter: {}, after: null, first: 3, include: ALL });
     assert.deepEqual(again.users[2]?.refs.userTypeIds, ['1', '3', '4']);
@@ -453,7 +480,7 @@ describe('opendental writer: updates', () => {
     assert.deepEqual((await writer.assignUserType!('3', '4')).user?.refs.userTypeIds, ['3', '4']);
     assert.deepEqual((await writer.removeUserType!('3', '8')).user?.refs.userTypeIds, ['3', '4']);
     assert.ok((await vendorLog()).every((r) => r.method === 'GET'));
-    assert.equal((await vendorLog()).length, 3, 'one scan for both writes');
+    assert.equal((await vendorLog()).length, 1, 'one page (the user is on page 1) for both writes');
   });
 
   it('removeUserType PUTs the rest, and refuses to remove the last group without a call', async () => {

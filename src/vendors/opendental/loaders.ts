@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
-import type { WriteRecorder } from '../../core/writes';
+import type { UserChange } from '../../core/writes';
+import { offsetCursor } from '../../kit';
 import type { OpenDentalClient } from './client';
-import { toFacilityRecord, toUserRecord, toUserTypeRecord, unlistedFacility } from './mapper';
+import { toFacilityRecord, toUserTypeRecord, unlistedFacility } from './mapper';
+import type { UserodPages } from './pages';
 import { PAGE_SIZE } from './types';
 
 /** A UserNum as the connector accepts it (anything else cannot exist, so it is answered without a call). */
@@ -14,28 +15,25 @@ const USER_NUM = /^[1-9][0-9]{0,14}$/;
 
 /**
  * The per-request reader (one per GraphQL request; nothing here outlives it). Open Dental has no
- * get-by-id, so:
- *  - list pages (GET /userods, Limit 100, Offsets aligned to 100) are memoised per request, so a
- *    listing and a scan that need the same page share one call;
- *  - `user(n)` goes through a DataLoader whose batch runs one scan of every page with
- *    includeHidden=true — one scan per request however many ids are asked — and every page primes it;
+ * get-by-id, so users come from the request's list pages (pages.ts, shared with the writer):
+ *  - a listing walks pages (GET /userods, Limit 100, Offsets aligned to 100) as far as `first` needs;
+ *  - `user(n)` goes through a DataLoader whose batch walks includeHidden=true pages only up to the
+ *    page holding the last id asked (a listed user costs nothing; one on page 1 costs one call);
  *  - the user-group and clinic catalogs are loaded at most once per request.
  */
 export class OpenDentalReader implements SourceReader {
-  written(): void {} // TEMP: moved onto the kit next
-  private readonly pages = new Map<string, Promise<UserRecord[]>>();
-  private scanned: Promise<Map<string, UserRecord>> | null = null;
   private groups: Promise<Map<string, UserTypeRecord>> | null = null;
   private clinics: Promise<Map<string, FacilityRecord>> | null = null;
   private readonly users: DataLoader<string, UserRecord | null>;
 
   constructor(
     private readonly client: OpenDentalClient,
+    private readonly pages: UserodPages,
     private readonly ctx: RequestContext,
   ) {
     this.users = new DataLoader(async (ids) => {
-      const all = await this.scan();
-      return ids.map((id) => all.get(id) ?? null);
+      const found = await this.pages.find(ids);
+      return ids.map((id) => found.get(id) ?? null);
     });
   }
 
@@ -49,17 +47,21 @@ export class OpenDentalReader implements SourceReader {
     if (args.include.facilityAccess) quiet(this.clinicCatalog());
     // Only active=true can be pushed down (hidden users are left out unless includeHidden=true).
     const includeHidden = args.filter.active !== true;
-    let offset = decodeCursor(args.after, this.sourceId);
+    let offset = offsetCursor.decode(args.after, this.sourceId)?.offset ?? 0;
     const users: UserRecord[] = [];
-    if (args.first <= 0) return { users, next: encodeCursor(offset) };
+    if (args.first <= 0) return { users, next: offsetCursor.encode({ offset }) };
 
     let exhausted = false;
+    // Malformed rows walked over (left out, one by one): the slot keeps offsets exact.
+    let skipped = 0;
     while (users.length < args.first) {
       const base = offset - (offset % PAGE_SIZE);
-      const rows = await this.page(includeHidden, base);
+      const rows = (await this.pages.page(includeHidden, base)).slots;
       let i = offset - base;
       for (; i < rows.length && users.length < args.first; i++) {
-        if (matchesFilter(rows[i]!, args.filter)) users.push(rows[i]!);
+        const row = rows[i]!;
+        if (row === null) skipped++;
+        else if (matchesFilter(row, args.filter)) users.push(row);
       }
       offset = base + i;
       // A page shorter than 100 is the last one; a full page means there may be more.
@@ -68,7 +70,7 @@ export class OpenDentalReader implements SourceReader {
         break;
       }
     }
-    return { users, next: exhausted ? null : encodeCursor(offset) };
+    return { users, next: exhausted ? null : offsetCursor.encode({ offset }), ...(skipped > 0 ? { skipped } : {}) };
   }
 
   async user(nativeId: string): Promise<UserRecord | null> {
@@ -106,60 +108,10 @@ export class OpenDentalReader implements SourceReader {
     return (await this.clinicCatalog()).get(nativeId) ?? null;
   }
 
-  /**
-   * For a read-modify-write: the user from the request's scan (started now with the write's
-   * recorder, so its pages show up as steps, or reused when this request already ran it).
-   */
-  async userForWrite(nativeId: string, recorder: WriteRecorder): Promise<UserRecord | null> {
-    return (await this.scan(recorder)).get(nativeId) ?? null;
-  }
-
-  /** After a write: list pages and the scan are stale; the written user is known. */
-  afterWrite(user: UserRecord | null, nativeId?: string): void {
-    this.pages.clear();
-    this.scanned = null;
-    const id = user?.nativeId ?? nativeId;
-    if (id !== undefined) this.users.clear(id);
-    if (user) this.users.prime(user.nativeId, user);
-  }
-
-  private page(includeHidden: boolean, offset: number, recorder?: WriteRecorder): Promise<UserRecord[]> {
-    const key = `${includeHidden}:${offset}`;
-    let p = this.pages.get(key);
-    if (!p) {
-      p = this.client.listUserods({ includeHidden, offset }, { ctx: this.ctx, recorder }).then((rows) => {
-        const records = rows.map((r) => toUserRecord(this.sourceId, r));
-        for (const u of records) this.users.prime(u.nativeId, u);
-        return records;
-      });
-      // A failed page is not kept: a later caller in the same request may try again.
-      const failed = p;
-      failed.catch(() => {
-        if (this.pages.get(key) === failed) this.pages.delete(key);
-      });
-      this.pages.set(key, p);
-    }
-    return p;
-  }
-
-  /** Every page with includeHidden=true, walked once per request. */
-  private scan(recorder?: WriteRecorder): Promise<Map<string, UserRecord>> {
-    if (!this.scanned) {
-      const run = async () => {
-        const all = new Map<string, UserRecord>();
-        for (let offset = 0; ; offset += PAGE_SIZE) {
-          const rows = await this.page(true, offset, recorder);
-          for (const u of rows) all.set(u.nativeId, u);
-          if (rows.length < PAGE_SIZE) return all;
-        }
-      };
-      const started = run();
-      started.catch(() => {
-        if (this.scanned === started) this.scanned = null;
-      });
-      this.scanned = started;
-    }
-    return this.scanned;
+  /** After a write (kit reader-cache contract): the request's pages are stale, the user is known as written. */
+  written(nativeId: string, change: UserChange): void {
+    this.pages.written(nativeId, change);
+    this.users.clear(nativeId);
   }
 
   private groupCatalog(): Promise<Map<string, UserTypeRecord>> {
@@ -176,20 +128,4 @@ export class OpenDentalReader implements SourceReader {
 /** Prefetch: the promise is kept and awaited later; its rejection is handled there, not here. */
 function quiet(p: Promise<unknown>): void {
   p.catch(() => undefined);
-}
-
-/** The cursor is our own JSON: the vendor Offset of the next unread row. */
-function encodeCursor(offset: number): string {
-  return JSON.stringify({ offset });
-}
-
-function decodeCursor(after: string | null, sourceId: string): number {
-  if (after === null) return 0;
-  try {
-    const { offset } = JSON.parse(after) as { offset?: unknown };
-    if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
-  } catch {
-    // fall through
-  }
-  throw new SourceError('BAD_USER_INPUT', sourceId, 'after is not a cursor of this source.', { field: 'after' });
 }

@@ -11,12 +11,10 @@ import {
   Validate,
   ValidatorConstraint,
   registerDecorator,
-  validate,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { ErrorCode } from '../../core/errors';
-import type { UserErrorRecord } from '../../core/writes';
 import { MIN_PASSWORD_LENGTH, isStrongPassword } from './password';
 
 /**
@@ -41,7 +39,7 @@ function Unsupported(opts: { allowNull: boolean; message: string }): PropertyDec
     });
 }
 
-const cannotStore = (field: string) => Unsupported({ allowNull: true, message: `${field} cannot be stored in Open Dental` });
+const cannotStore = (field: string) => Unsupported({ allowNull: true, message: `${field} cannot be stored in Open Dental.` });
 
 @ValidatorConstraint({ name: 'odStrongPassword' })
 class StrongPassword implements ValidatorConstraintInterface {
@@ -50,7 +48,7 @@ class StrongPassword implements ValidatorConstraintInterface {
   }
   defaultMessage(args: ValidationArguments): string {
     const last = (args.object as CreateUserRules).passwordRequiresSymbol ? ', a lowercase letter and a symbol' : ' and a lowercase letter';
-    return `password must be at least ${MIN_PASSWORD_LENGTH} characters with a number, an uppercase letter${last}`;
+    return `password must be at least ${MIN_PASSWORD_LENGTH} characters with a number, an uppercase letter${last}.`;
   }
 }
 
@@ -61,7 +59,7 @@ class PrimaryAmongFacilities implements ValidatorConstraintInterface {
     return value == null || ids == null || ids.includes(value as string);
   }
   defaultMessage(): string {
-    return 'primaryFacilityId must be one of facilityIds';
+    return 'primaryFacilityId must be one of facilityIds.';
   }
 }
 
@@ -79,12 +77,12 @@ abstract class AccountRules {
   @cannotStore('tagId') tagId?: unknown;
 
   @IsOptional()
-  @IsBoolean({ message: 'active must be true or false' })
+  @IsBoolean({ message: 'active must be true or false.' })
   active?: unknown;
 
   /** Written as EmployeeNum; the employee must exist in Open Dental (checked by the vendor). */
   @IsOptional()
-  @Matches(ID, { message: `employeeNumber ${ID_RULE}` })
+  @Matches(ID, { message: `employeeNumber ${ID_RULE}.` })
   employeeNumber?: unknown;
 }
 
@@ -92,67 +90,57 @@ export class CreateUserRules extends AccountRules {
   /** The office's "special characters" preference (source option), not an input field. */
   passwordRequiresSymbol = false;
 
-  @IsString({ message: 'username is required' })
-  @IsNotEmpty({ message: 'username is required' })
-  @Matches(/\S$/, { message: 'username must not end with whitespace' })
-  @MaxLength(255, { message: 'username must be at most 255 characters' })
+  @IsString({ message: 'username is required.' })
+  @IsNotEmpty({ message: 'username is required.' })
+  @Matches(/\S$/, { message: 'username must not end with whitespace.' })
+  @MaxLength(255, { message: 'username must be at most 255 characters.' })
   username?: unknown;
 
-  @IsString({ message: 'password is required' })
-  @IsNotEmpty({ message: 'password is required' })
+  @IsString({ message: 'password is required.' })
+  @IsNotEmpty({ message: 'password is required.' })
   @Validate(StrongPassword)
   password?: unknown;
 
   /** Open Dental has an e-mail on the user, but its API cannot write it. */
-  @Unsupported({ allowNull: true, message: 'email cannot be written through the Open Dental API' })
+  @Unsupported({ allowNull: true, message: 'email cannot be written through the Open Dental API.' })
   email?: unknown;
 
-  @IsArray({ message: 'userTypeIds must list at least one user group' })
-  @ArrayMinSize(1, { message: 'userTypeIds must list at least one user group' })
-  @Matches(ID, { each: true, message: 'userTypeIds must each be a positive whole number' })
+  @IsArray({ message: 'userTypeIds must list at least one user group.' })
+  @ArrayMinSize(1, { message: 'userTypeIds must list at least one user group.' })
+  @Matches(ID, { each: true, message: 'userTypeIds must each be a positive whole number.' })
   userTypeIds?: unknown;
 
   @IsOptional()
-  @IsArray({ message: 'facilityIds must be a list' })
-  @ArrayMaxSize(1, { message: 'facilityIds may hold one clinic: an Open Dental user has one default clinic' })
-  @Matches(ID, { each: true, message: 'facilityIds must each be a positive whole number' })
+  @IsArray({ message: 'facilityIds must be a list.' })
+  @ArrayMaxSize(1, { message: 'facilityIds may hold one clinic: an Open Dental user has one default clinic.' })
+  @Matches(ID, { each: true, message: 'facilityIds must each be a positive whole number.' })
   facilityIds?: string[];
 
   @IsOptional()
-  @Matches(ID, { message: `primaryFacilityId ${ID_RULE}` })
+  @Matches(ID, { message: `primaryFacilityId ${ID_RULE}.` })
   @Validate(PrimaryAmongFacilities)
   primaryFacilityId?: unknown;
 }
 
 export class UpdateUserRules extends AccountRules {
-  @Unsupported({ allowNull: false, message: 'password cannot be changed through the Open Dental API' })
+  @Unsupported({ allowNull: false, message: 'password cannot be changed through the Open Dental API.' })
   password?: unknown;
 
-  @Unsupported({ allowNull: false, message: 'email cannot be written through the Open Dental API' })
+  @Unsupported({ allowNull: false, message: 'email cannot be written through the Open Dental API.' })
   email?: unknown;
 }
 
 /** Ids taken from the mutation's arguments; they become path segments or numbers in a body. */
 export class IdRules {
   @IsOptional()
-  @Matches(ID, { message: `userId ${ID_RULE}` })
+  @Matches(ID, { message: `userId ${ID_RULE}.` })
   userId?: string;
 
   @IsOptional()
-  @Matches(ID, { message: `userTypeId ${ID_RULE}` })
+  @Matches(ID, { message: `userTypeId ${ID_RULE}.` })
   userTypeId?: string;
 
   @IsOptional()
-  @Matches(ID, { message: `facilityId ${ID_RULE}` })
+  @Matches(ID, { message: `facilityId ${ID_RULE}.` })
   facilityId?: string;
-}
-
-/** Runs the rules of one object; `prefix` turns a property into the reported field ("input."). */
-export async function check(rules: object, prefix: string): Promise<UserErrorRecord[]> {
-  const errors = await validate(rules, { stopAtFirstError: true, forbidUnknownValues: false });
-  return errors.map((e) => {
-    const [constraint, message] = Object.entries(e.constraints ?? {})[0] ?? ['', `${e.property} is not valid`];
-    const code = (e.contexts?.[constraint] as { code?: ErrorCode } | undefined)?.code ?? 'BAD_USER_INPUT';
-    return { field: `${prefix}${e.property}`, code, message: `${message}.` };
-  });
 }

@@ -1,11 +1,13 @@
+import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { UserRecord } from '../../core/model';
 import { runWrite, type CreateUserInput, type SourceWriter, type UpdateUserInput, type UserErrorRecord, type WriteInput, type WriteOutcome, type WriteRecorder } from '../../core/writes';
 import type { Call, FieldHints, OpenDentalClient } from './client';
-import type { OpenDentalReader } from './loaders';
+import { checkRules as check } from '../../kit';
 import { toOdBool, toUserRecord } from './mapper';
-import { CreateUserRules, IdRules, UpdateUserRules, check } from './rules';
+import type { UserodPages } from './pages';
+import { CreateUserRules, IdRules, UpdateUserRules } from './rules';
 import type { UserodPut } from './types';
 
 /** Which field a POST /userods rejection concerns (see FieldHints). */
@@ -34,14 +36,18 @@ const PUT_HINTS = putHints('userTypeId', 'facilityId');
 /**
  * The per-request writer (DESIGN.md §4). Every call carries the mutation's recorder, so a failure
  * half-way is reported with the steps that succeeded; nothing is retried. After a write the
- * reader's pages are dropped and the written user primed, so reads in the same request see it.
+ * reader is told what changed (`reader.written`): its pages are dropped and the written user is
+ * known, so reads in the same request see it. Read-modify-writes find the user in the request's
+ * pages (pages.ts), walked with the write's recorder and no further than the user's page.
  */
 export class OpenDentalWriter implements SourceWriter {
   constructor(
     private readonly client: OpenDentalClient,
     private readonly ctx: RequestContext,
-    /** The request's reader (null if the core passed another implementation: then nothing to prime). */
-    private readonly reader: OpenDentalReader | null,
+    /** This connector's reader of the same request. */
+    private readonly reader: SourceReader,
+    /** The request's list pages, shared with the reader. */
+    private readonly pages: UserodPages,
     private readonly passwordRequiresSymbol: boolean,
   ) {}
 
@@ -79,7 +85,7 @@ export class OpenDentalWriter implements SourceWriter {
       const groupNums = [...new Set((input.userTypeIds ?? []).map(Number))];
       const created = await this.client.createUserod({ UserName: input.username!, UserGroupNum: groupNums[0]!, Password: input.password! }, call, POST_HINTS);
       rec.partial(toUserRecord(this.sourceId, created));
-      this.reader?.afterWrite(null);
+      this.reader.written(String(created.UserNum), { kind: 'unknown' });
       const put: UserodPut = {};
       if (groupNums.length > 1) put.userGroupNums = groupNums;
       const clinic = input.primaryFacilityId ?? input.facilityIds?.[0];
@@ -145,13 +151,13 @@ export class OpenDentalWriter implements SourceWriter {
   }
 
   private async current(nativeId: string, rec: WriteRecorder): Promise<UserRecord> {
-    const user = this.reader ? await this.reader.userForWrite(nativeId, rec) : null;
+    const user = (await this.pages.find([nativeId], rec)).get(nativeId) ?? null;
     if (!user) throw new SourceError('NOT_FOUND', this.sourceId, 'userId was not found in Open Dental.', { field: 'userId' });
     return user;
   }
 
   private done(user: UserRecord): UserRecord {
-    this.reader?.afterWrite(user);
+    this.reader.written(user.nativeId, { kind: 'saved', user });
     return user;
   }
 }
