@@ -1,6 +1,6 @@
 /**
  * `node dist/bench/bench-auth.js`: the per-request CPU that callers and query limits add
- * (DESIGN.md §10, §11), timed in-process so other load on the machine matters less than it does
+ * (docs/callers-and-limits.md), timed in-process so other load on the machine matters less than it does
  * for `npm run bench`'s CPU ms/q. For each piece, N calls (BENCH_AUTH_N, default 20 000) after a
  * warm-up, reported in µs per call:
  *  - the authenticator (src/auth/authenticator.ts) for mode none, an API key and an RS256 JWT

@@ -5,7 +5,7 @@
  * latency, the critical-path lower bound, requests/s at 16 concurrent clients, gateway CPU per
  * query and the gateway's peak RSS. Nothing here asserts on time: it reports.
  *
- * The gateway runs as it would be deployed: with callers required (DESIGN.md §10) and query limits
+ * The gateway runs as it would be deployed: with callers required (docs/callers-and-limits.md) and query limits
  * on. `BENCH_AUTH` picks the credential: `apikey` (default; one hashed key with users:read),
  * `jwt` (an RS256 key pair made here, its public half in a jwks.json next to the config, one
  * token signed with it) or `none` (auth.mode none, for comparison).

@@ -3,7 +3,7 @@ import type { Caller } from './caller';
 import type { ApiKeyConfig } from './config';
 
 /**
- * API keys for services (DESIGN.md §10). The config holds only `sha256:<hex>` of each key; a
+ * API keys for services (docs/callers-and-limits.md). The config holds only `sha256:<hex>` of each key; a
  * presented key is hashed once and compared with every configured hash in constant time. A key
  * is 32 random bytes, so a plain (unsalted, fast) hash is enough: there is nothing to guess.
  */

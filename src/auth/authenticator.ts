@@ -6,7 +6,7 @@ import type { AuthConfig, AuthMode } from './config';
 import { JwtVerifier, type JwtRejectReason, type JwtVerifierOptions } from './jwt';
 
 /**
- * Turns a request's headers into a Caller (DESIGN.md §10). Built once at start; per request it
+ * Turns a request's headers into a Caller (docs/callers-and-limits.md). Built once at start; per request it
  * costs one sha256 plus N constant-time compares (API key) or one signature check with keys
  * imported at start (JWT). The HTTP layer answers every failure with 401 UNAUTHENTICATED; the
  * reason word is for logs and tests only and is never shown to the client.

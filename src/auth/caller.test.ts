@@ -4,7 +4,7 @@ import { anonymousCaller, hasScope, isScope, SCOPES, seesSource, type Caller, ty
 import { ApiKeyRing, generateApiKey, hashApiKey } from './api-keys';
 
 /**
- * The access decisions of DESIGN.md §10: which scopes a caller holds and which sources it may
+ * The access decisions of docs/callers-and-limits.md: which scopes a caller holds and which sources it may
  * know exist. Callers are built the ways the authenticator builds them (a JWT caller's fields as
  * jwt.ts fills them, an API key through the real ApiKeyRing, the anonymous caller of mode none).
  */
@@ -95,7 +95,7 @@ describe('anonymousCaller', () => {
 });
 
 describe('isScope', () => {
-  test('SCOPES are exactly the four of DESIGN.md §10', () => {
+  test('SCOPES are exactly the four of docs/callers-and-limits.md', () => {
     assert.deepEqual([...SCOPES], ['users:read', 'users:pii', 'users:write', 'audit:read']);
   });
   for (const s of SCOPES) {

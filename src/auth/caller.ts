@@ -1,5 +1,5 @@
 /**
- * Who is calling (DESIGN.md §10, contract). Built once per HTTP request by the authenticator and
+ * Who is calling (docs/callers-and-limits.md, contract). Built once per HTTP request by the authenticator and
  * kept in the request scope; every access decision reads it from there and nowhere else.
  */
 export const SCOPES = ['users:read', 'users:pii', 'users:write', 'audit:read'] as const;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SCOPES, isScope, type Scope } from './caller';
 
 /**
- * The `auth:` block of the gateway config (DESIGN.md §10, contract). The parser receives the block
+ * The `auth:` block of the gateway config (docs/callers-and-limits.md, contract). The parser receives the block
  * after `${ENV_VAR}` substitution and returns either a checked config or one line per problem,
  * each prefixed with its key path. A problem line never contains a secret, a key hash or the
  * content of a JWKS file: only key names, paths and the offending non-secret word.

@@ -14,7 +14,7 @@ import { isScope, type Caller, type Scope } from './caller';
 import { checkJwks, type JwtConfig } from './config';
 
 /**
- * Verifies OIDC access tokens (DESIGN.md §10). Built once at start: the key set (file or URL) is
+ * Verifies OIDC access tokens (docs/callers-and-limits.md). Built once at start: the key set (file or URL) is
  * imported once and kept; jose caches imported keys per JWK, so a request costs one signature
  * check. Rejections are reported by a fixed reason word; the token, its claims and the key set
  * never leave this file.

@@ -5,7 +5,7 @@ import { SCOPES, isScope } from '../auth/caller';
 import { API_KEY_NAME } from '../auth/config';
 
 /**
- * `staffgraph apikey create --name N --scopes a,b [--sources x,y]` (DESIGN.md §10): prints a new
+ * `staffgraph apikey create --name N --scopes a,b [--sources x,y]` (docs/callers-and-limits.md): prints a new
  * random key once, then the line to paste under `auth.apiKeys` (it holds only the key's hash).
  * Returns the exit code; every line goes to `out`.
  */

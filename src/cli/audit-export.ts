@@ -5,7 +5,7 @@ import { auditLine } from '../service/audit/audit-stream';
 import { toBundleEntry } from '../service/audit/fhir';
 
 /**
- * `staffgraph audit export --config F [--since T] --format jsonl|fhir` (DESIGN.md §12): every
+ * `staffgraph audit export --config F [--since T] --format jsonl|fhir` (docs/store-and-audit.md): every
  * audit event in the config's store at or after T (all by default), oldest first.
  *
  *  - jsonl: one event per line, the same line as the `audit.stream` copy (auditLine).

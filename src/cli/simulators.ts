@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { SimulatorOptions, StartedSimulator, VendorModule } from '../core/connector';
 
-/** Default source ids for simulators, as in DESIGN.md §6's example (vendor name otherwise). */
+/** Default source ids for simulators, as in docs/architecture.md §6's example (vendor name otherwise). */
 export function sourceIdFor(vendor: VendorModule): string {
   return vendor.vendor;
 }

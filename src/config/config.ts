@@ -11,7 +11,7 @@ import type { StoreConfig } from '../store/types';
 import type { AuditStreamSetting } from '../service/audit/audit-stream';
 
 /**
- * The gateway config file (DESIGN.md §6, contract). `${ENV_VAR}` is substituted in every string
+ * The gateway config file (docs/architecture.md §6, contract). `${ENV_VAR}` is substituted in every string
  * value; secrets may come from files (the vendor's auth schema decides, e.g. privateKeyFile).
  * Invalid config stops start-up with one clear line per problem — never echoing a secret value.
  */
@@ -22,7 +22,7 @@ export interface GatewayConfig {
     /** Deadline for all upstream work of one GraphQL request. Defaults to 20_000 (twenty seconds). */
     requestTimeoutMs: number;
     logLevel: LogLevel;
-    /** Whether __schema/__type are served (DESIGN.md §11). Explicit, never from NODE_ENV. Defaults to true. */
+    /** Whether __schema/__type are served (docs/callers-and-limits.md). Explicit, never from NODE_ENV. Defaults to true. */
     introspection: boolean;
     limits: QueryLimits;
     /** Origins allowed to call from a browser. Defaults to none. */
@@ -30,9 +30,9 @@ export interface GatewayConfig {
     /** How long in-flight requests get to finish on SIGTERM, ms. Defaults to 10_000 (ten seconds). */
     shutdownGraceMs: number;
   };
-  /** Who may call (DESIGN.md §10). `serve` defaults to mode required; the demo runs with mode none on loopback. */
+  /** Who may call (docs/callers-and-limits.md). `serve` defaults to mode required; the demo runs with mode none on loopback. */
   auth: AuthConfig;
-  /** The durable store (DESIGN.md §12): embedded PGlite in `path` (default ./staffgraph-data beside the config), or PostgreSQL. */
+  /** The durable store (docs/store-and-audit.md): embedded PGlite in `path` (default ./staffgraph-data beside the config), or PostgreSQL. */
   store: StoreConfig;
   audit: {
     /** JSON-lines copy of every audit event. Defaults to stdout. */

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 /**
  * Whether a listen host only accepts connections from this machine. `auth.mode: none` is allowed
- * only then (DESIGN.md §10): anyone who reaches a non-loopback port would hold every scope.
+ * only then (docs/callers-and-limits.md): anyone who reaches a non-loopback port would hold every scope.
  * "0.0.0.0", "::" and every other address are not loopback.
  */
 export function isLoopbackHost(host: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * Stable error codes (DESIGN.md §8, contract). Every client-visible error carries one of these in
+ * Stable error codes (docs/architecture.md §8, contract). Every client-visible error carries one of these in
  * `extensions.code`; anything else is masked to INTERNAL_SERVER_ERROR with a request id.
  */
 export const ErrorCode = {
@@ -13,15 +13,15 @@ export const ErrorCode = {
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
   SOURCE_AUTH_FAILED: 'SOURCE_AUTH_FAILED',
   OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
-  /** No or bad credentials (HTTP 401; DESIGN.md §10). */
+  /** No or bad credentials (HTTP 401; docs/callers-and-limits.md). */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** The caller lacks the scope (DESIGN.md §10). */
+  /** The caller lacks the scope (docs/callers-and-limits.md). */
   FORBIDDEN: 'FORBIDDEN',
-  /** Over a query limit (HTTP 400; DESIGN.md §11); extensions name the limit and its value. */
+  /** Over a query limit (HTTP 400; docs/callers-and-limits.md); extensions name the limit and its value. */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
-  /** The audit store could not take the PENDING row, so the write was not sent (DESIGN.md §12: fail closed). */
+  /** The audit store could not take the PENDING row, so the write was not sent (docs/store-and-audit.md: fail closed). */
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
-  /** The gateway is draining (SIGTERM): HTTP 503, retry on another instance (DESIGN.md §13). */
+  /** The gateway is draining (SIGTERM): HTTP 503, retry on another instance (docs/resilience.md). */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -1,7 +1,7 @@
 import type { ResilienceSettings } from '../core/connector';
 import { stripUndefined } from '../core/objects';
 
-/** Defaults for a source's `resilience` block (DESIGN.md §13; docs/resilience.md says why each). */
+/** Defaults for a source's `resilience` block (docs/resilience.md; docs/resilience.md says why each). */
 export const RESILIENCE_DEFAULTS: Required<ResilienceSettings> = {
   retries: 2, // a blip (one reset, one 503) is absorbed; a third failure in a row is an outage
   retryBaseMs: 100, // 100 ms, then 200 ms (jittered): short next to the 20 s request deadline

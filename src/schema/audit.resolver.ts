@@ -5,7 +5,7 @@ import type { RequestScope } from '../service/request-scope';
 import { listAuditEvents } from '../service/audit/audit-query';
 import { AuditEventConnection, AuditEventsArgs } from './audit.types';
 
-/** The audit trail's read side (DESIGN.md §12). Needs `audit:read`, checked before the store is touched. */
+/** The audit trail's read side (docs/store-and-audit.md). Needs `audit:read`, checked before the store is touched. */
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'Audit events, newest first. Needs the audit:read scope.' })

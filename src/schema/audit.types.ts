@@ -4,7 +4,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { PageInfo } from './user-connection.type';
 
 /**
- * `auditEvents` (DESIGN.md §12, contract). The object types mirror AuditEventRecord field for
+ * `auditEvents` (docs/store-and-audit.md, contract). The object types mirror AuditEventRecord field for
  * field, so the resolver hands records over as they are; `userIds` (access events) is not exposed.
  */
 export const AuditOutcome = { SUCCESS: 'SUCCESS', FAILURE: 'FAILURE', DENIED: 'DENIED', UNKNOWN: 'UNKNOWN', PENDING: 'PENDING' } as const;

@@ -21,7 +21,7 @@ import {
 import { presentUser } from './present';
 
 /**
- * The write entry points (DESIGN.md §4). Thin: describe the write (target, how to build it from
+ * The write entry points (docs/architecture.md §4). Thin: describe the write (target, how to build it from
  * the decoded target, the changed field names) and hand it to the write pipeline, which checks
  * scope, grant, capability and rules before any vendor call. Problems come back in `userErrors`;
  * only malformed GraphQL input (types, class-validator rules) is a top-level error.

@@ -19,7 +19,7 @@ export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any User, UserType or Facility by global id.' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     const { type, sourceId, nativeId } = decodeId(id);
-    // A source outside the caller's grant answers like a missing record (DESIGN.md §10).
+    // A source outside the caller's grant answers like a missing record (docs/callers-and-limits.md).
     if (!ctx.findConnector(sourceId)) return null;
     const reader = ctx.reader(sourceId);
     if (type === 'User') return returned(ctx, nullable(await reader.user(nativeId), presentUser));

@@ -19,7 +19,7 @@ export class UserIdentifiers {
   healthcarePartyId!: string | null;
 }
 
-/** Fields behind the users:pii scope (DESIGN.md §10); without it they are null with a FORBIDDEN error at their path. */
+/** Fields behind the users:pii scope (docs/callers-and-limits.md); without it they are null with a FORBIDDEN error at their path. */
 const PII = 'Needs the users:pii scope: without it, null with a FORBIDDEN error at this path.';
 
 /** A user account in one source. `id`, `source`, `userTypes` and `facilityAccess` are resolved in user.resolver.ts. */

@@ -9,7 +9,7 @@ const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 const FIELD_SCOPES: Record<string, Scope> = { auditEvents: 'audit:read' };
 
 /**
- * `users:read` gates every query (DESIGN.md §10) — `auditEvents` needs `audit:read` instead — checked
+ * `users:read` gates every query (docs/callers-and-limits.md) — `auditEvents` needs `audit:read` instead — checked
  * per root field, once per operation, before any resolver: a caller without it gets HTTP 403
  * FORBIDDEN and no vendor call. Introspection and `__typename`
  * need no scope (whether introspection is served at all is `server.introspection`). Mutations are

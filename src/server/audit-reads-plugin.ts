@@ -8,7 +8,7 @@ import { eventOrigin } from '../service/write-attempt';
 const MAX_IDS = 1_000;
 
 /**
- * `audit.reads: true` (DESIGN.md §12): one access event per request that returned users, listing
+ * `audit.reads: true` (docs/store-and-audit.md): one access event per request that returned users, listing
  * their global ids — who looked at whose record, for the security office. Written before the
  * response is sent, so a read is on record once the caller has the data.
  */

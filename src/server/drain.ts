@@ -1,7 +1,7 @@
 import type http from 'node:http';
 
 /**
- * The gateway's responses in flight, and the graceful drain (DESIGN.md §13, SIGTERM).
+ * The gateway's responses in flight, and the graceful drain (docs/resilience.md, SIGTERM).
  *
  * A drain keeps the server listening: an orchestrator goes on sending new connections for a few
  * seconds after it signals a pod (until its endpoints update), and those callers are better served

@@ -49,7 +49,7 @@ export interface RunningGateway {
   url: string;
   port: number;
   /**
-   * Graceful shutdown (SIGTERM, DESIGN.md §13): at once /readyz answers 503 `draining` and new
+   * Graceful shutdown (SIGTERM, docs/resilience.md): at once /readyz answers 503 `draining` and new
    * /graphql requests 503 `SHUTTING_DOWN`; the requests in flight get up to `graceMs` to finish
    * (then their connections are ended), and the server stops listening. Resolves when it has;
    * call `close()` after it to stop the rest.

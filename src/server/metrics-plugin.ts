@@ -7,7 +7,7 @@ const REFUSED_CODES = new Set(['QUERY_TOO_COMPLEX', 'UNAUTHENTICATED', 'FORBIDDE
 
 /**
  * `staffgraph_graphql_requests_total{operation,outcome}` and `staffgraph_graphql_duration_seconds`
- * (DESIGN.md §13), one observation per request in willSendResponse — after formatError, so a
+ * (docs/resilience.md), one observation per request in willSendResponse — after formatError, so a
  * parse error over maxTokens already carries QUERY_TOO_COMPLEX. Outcome: "refused" when any error
  * has a refusal code, "error" when there is any other error or a source failed (partial results),
  * else "ok". The 401 and 413 the HTTP layer answers itself never reach Apollo; http-server.ts

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState, VendorMetrics } from '../core/connector';
 
-/** `staffgraph_breaker_state` values (DESIGN.md §13). */
+/** `staffgraph_breaker_state` values (docs/resilience.md). */
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
 
 /** How a GraphQL request ended: answered without errors, answered with errors, or refused before running. */
@@ -18,7 +18,7 @@ const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 const OPERATION_LABEL_MAX = 64;
 
 /**
- * The gateway's Prometheus metrics (DESIGN.md §13 — the names and labels are a contract). One
+ * The gateway's Prometheus metrics (docs/resilience.md — the names and labels are a contract). One
  * instance per process, created once at start (src/app.ts), with its own Registry: never
  * prom-client's global default registry, so two gateways in one process (the tests) do not share
  * or double-register series. The default process metrics (`process_*`, `nodejs_*`) go on the same

@@ -17,7 +17,7 @@ export interface ReadinessBody {
 export const READINESS_BUDGET_MS = 500;
 
 /**
- * GET /readyz (DESIGN.md §13): 503 only while draining, 200 otherwise — with every source's state.
+ * GET /readyz (docs/resilience.md): 503 only while draining, 200 otherwise — with every source's state.
  *
  * Why a down vendor does not make the gateway "not ready": every gateway instance sees the same
  * vendors, so a vendor outage would take every instance out of the load balancer at once, and the

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * What an inbound `x-request-id` may be to be kept (DESIGN.md §13): 1–128 characters of
+ * What an inbound `x-request-id` may be to be kept (docs/resilience.md): 1–128 characters of
  * `[A-Za-z0-9._-]`. The id is written to logs, audit events and response headers (and later sent
  * to vendors), so anything wider — spaces, quotes, newlines, commas from a repeated header, or a
  * value long enough to bloat every log line — is not echoed at all: it is replaced, not trimmed.

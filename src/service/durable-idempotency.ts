@@ -7,7 +7,7 @@ import type { PayloadRecord } from './payload';
 const POLL_MS = 50;
 
 /**
- * Idempotency records in the store (DESIGN.md §12): a key survives a restart, and with PostgreSQL
+ * Idempotency records in the store (docs/store-and-audit.md): a key survives a restart, and with PostgreSQL
  * it holds across instances. The first request with a key wins an insert-once claim in the
  * database; a concurrent duplicate (in this process or another) waits for that row to be completed
  * instead of running the write again — no in-process promise decides it. A duplicate still waiting

@@ -1,7 +1,7 @@
 import type { UserRecord } from '../core/model';
 import type { UserErrorRecord, WriteStep } from '../core/writes';
 
-/** What every mutation answers (DESIGN.md §4), before presentation (global ids are added in schema/). */
+/** What every mutation answers (docs/architecture.md §4), before presentation (global ids are added in schema/). */
 export interface PayloadRecord {
   user: UserRecord | null;
   deletedUserId: string | null;

@@ -41,7 +41,7 @@ export interface ClientInfo {
  * Per-request state: the caller, the deadline, one SourceReader (with its DataLoaders) per source
  * touched, and the source failures to report. Nothing here outlives the request.
  *
- * Access is decided here and nowhere else (DESIGN.md §10): every way to a source goes through
+ * Access is decided here and nowhere else (docs/callers-and-limits.md): every way to a source goes through
  * `connector()` / `findConnector()` / `visibleConnectors()`, which treat a source outside the
  * caller's grant exactly like an unknown one, so no path can tell that it exists.
  */

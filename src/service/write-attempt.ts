@@ -8,7 +8,7 @@ import type { RequestScope } from './request-scope';
 
 /**
  * What the write pipeline knows about one account-changing attempt, filled in as checks pass, and
- * turned into its one audit event at the pipeline's exit (DESIGN.md §12).
+ * turned into its one audit event at the pipeline's exit (docs/store-and-audit.md).
  */
 export interface WriteAttempt {
   id: string;

@@ -129,7 +129,7 @@ async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAtte
   };
 
   if (!req.idempotencyKey) return (await execute()).value;
-  // Keys are the caller's own (DESIGN.md §10): another caller's key never replays.
+  // Keys are the caller's own (docs/callers-and-limits.md): another caller's key never replays.
   // Stored as a digest: bounded, and free of whatever characters a key or a token's `sub` holds.
   const key = createHash('sha256').update(JSON.stringify([scope.caller.kind, scope.caller.id, sourceId, req.idempotencyKey])).digest('hex');
   const result = await scope.idempotency.run(key, fingerprint(req.op, req.fingerprintInput), execute, scope.request.deadlineAt);

@@ -6,7 +6,7 @@ import { auditEvent, auditEvents } from './test-events';
 import { openTestStore, storeBackends, type TestStore } from './test-store';
 import type { AuditEventRecord, AuditFilter } from './types';
 
-// One body, both backends (DESIGN.md §12: one dialect). One store per backend, emptied before each test.
+// One body, both backends (docs/store-and-audit.md: one dialect). One store per backend, emptied before each test.
 for (const { backend, skip } of storeBackends()) {
   describe(`audit repository (${backend})`, { skip }, () => {
     let store: TestStore;

@@ -19,7 +19,7 @@ const INSERT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES ($
 const COMPLETABLE = `(outcome = 'PENDING' OR (outcome = 'UNKNOWN' AND error_code = 'OUTCOME_UNKNOWN'))`;
 
 /**
- * The audit trail on either backend (DESIGN.md §12). Every value is bounded here before it is
+ * The audit trail on either backend (docs/store-and-audit.md). Every value is bounded here before it is
  * written. A plain object of functions (not a class instance), so a test can spread it and
  * replace one method: `{ ...store.audit, insert: failing }` keeps the others.
  *

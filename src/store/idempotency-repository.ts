@@ -32,7 +32,7 @@ export interface SqlIdempotencyRepository extends IdempotencyRepository {
 }
 
 /**
- * Durable idempotency records (DESIGN.md §12). Keys and fingerprints are refused, never cut, when
+ * Durable idempotency records (docs/store-and-audit.md). Keys and fingerprints are refused, never cut, when
  * over-long or not plain text. A plain object of functions, so a test can spread it and replace one.
  */
 export function createIdempotencyRepository(sql: SqlExecutor): SqlIdempotencyRepository {

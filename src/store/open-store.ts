@@ -5,7 +5,7 @@ import { startStore } from './start-store';
 import type { Store, StoreConfig } from './types';
 
 /**
- * Opens the configured store (DESIGN.md §12): PostgreSQL when `postgres` is set, else embedded
+ * Opens the configured store (docs/store-and-audit.md): PostgreSQL when `postgres` is set, else embedded
  * PGlite in `path` (created when missing; null = in memory). Runs the migrations and turns PENDING
  * audit rows left by a crash into UNKNOWN before returning, and logs one `store_open` line.
  * Called once at start; the returned store is shared by all requests.

@@ -5,7 +5,7 @@
  *
  * No query builder (Kysely, Knex): two repositories and about a dozen statements, all visible in
  * their files, do not pay for a dependency and a second language to review. A builder earns its
- * keep when one code base must speak two dialects (the SQLite route of DESIGN.md §12), which this
+ * keep when one code base must speak two dialects (the SQLite route of docs/store-and-audit.md), which this
  * store avoids by running PostgreSQL everywhere.
  */
 

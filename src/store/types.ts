@@ -1,5 +1,5 @@
 /**
- * The durable store's contract (DESIGN.md §12): what the service layer may ask of it. One
+ * The durable store's contract (docs/store-and-audit.md): what the service layer may ask of it. One
  * repository per record kind; both backends (embedded PGlite, PostgreSQL through `pg`) implement
  * the same SQL. Nothing outside src/store/ writes SQL.
  */
@@ -98,7 +98,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** `store:` in the config (DESIGN.md §12, contract). */
+/** `store:` in the config (docs/store-and-audit.md, contract). */
 export interface StoreConfig {
   /** Folder of the embedded PGlite database; null = in memory (tests). Ignored when `postgres` is set. */
   path: string | null;

@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../support/stack';
 import { makeCallers, unsignedToken, type TestCallers } from '../support/callers';
 import { encodeId } from '../../src/core/ids';
 
-// End-to-end tier: every DESIGN.md §10 rule on every path a user record takes, against the running
+// End-to-end tier: every docs/callers-and-limits.md rule on every path a user record takes, against the running
 // simulators. Each refusal also asserts that no vendor was called (STYLE.md rule 11).
 let stack: Stack;
 let callers: TestCallers;

@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../support/stack';
 import { makeCallers, type TestCallers } from '../support/callers';
 import type { AuditEventRecord } from '../../src/store/types';
 
-// End-to-end tier: DESIGN.md §12 audit events from the write pipeline's single exit, against the
+// End-to-end tier: docs/store-and-audit.md audit events from the write pipeline's single exit, against the
 // running simulators and a real (embedded PostgreSQL) store.
 let stack: Stack;
 let callers: TestCallers;

@@ -30,7 +30,7 @@ test('a valid config with ${ENV} substitution parses, with defaults', () => {
   assert.equal(config.server.requestTimeoutMs, 20_000);
   assert.equal(config.sources[0]!.name, 'dental');
   assert.deepEqual(config.sources[0]!.auth, { developerKey: 'dev-key', customerKey: 'cust-key' });
-  // DESIGN.md §11 defaults, explicit introspection, no CORS origin.
+  // docs/callers-and-limits.md defaults, explicit introspection, no CORS origin.
   assert.deepEqual(config.server.limits, { maxBodyBytes: 102400, maxTokens: 2000, maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxRootFields: 10, maxFirst: 100, maxCost: 1000 });
   assert.equal(config.server.introspection, true);
   assert.deepEqual(config.server.cors, { origins: [] });

@@ -5,7 +5,7 @@ import { startStack, type Stack } from '../support/stack';
 import { makeCallers, type TestCallers } from '../support/callers';
 import { encodeId } from '../../src/core/ids';
 
-// End-to-end tier: DESIGN.md §11 limits. Every refused request is answered before any resolver
+// End-to-end tier: docs/callers-and-limits.md limits. Every refused request is answered before any resolver
 // runs, so the simulators' logs must stay empty (STYLE.md rule 11).
 let stack: Stack;
 let callers: TestCallers;

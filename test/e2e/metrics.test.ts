@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../support/stack';
 import type { LoggedRequest } from '../../src/sim/types';
 
-// End-to-end tier: GET /metrics (DESIGN.md §13 — the metric names and labels are a contract).
+// End-to-end tier: GET /metrics (docs/resilience.md — the metric names and labels are a contract).
 // The vendor counters are checked against the simulator's own request log, never against timing.
 
 let stack: Stack;

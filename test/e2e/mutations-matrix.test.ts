@@ -4,7 +4,7 @@ import { startStack, type Stack } from '../support/stack';
 import type { LoggedRequest } from '../../src/sim/types';
 
 /**
- * Every cell of DESIGN.md §4, end to end: GraphQL mutation → vendor requests (checked in the
+ * Every cell of docs/architecture.md §4, end to end: GraphQL mutation → vendor requests (checked in the
  * simulator's log: verbs and routes of every write, and that unsupported cells make no call) →
  * the state read back through the graph. Each vendor works on a user it creates itself.
  */
@@ -134,7 +134,7 @@ async function mutate(source: string, op: string, expected: Expect, mutation: st
   const res = await stack.gql(mutation, variables);
   assert.equal(res.body.errors, undefined, `${source} ${op}: ${JSON.stringify(res.body.errors)}`);
   const payload = res.body.data![op];
-  // Exactly one audit event per attempt, with its outcome (DESIGN.md §12).
+  // Exactly one audit event per attempt, with its outcome (docs/store-and-audit.md).
   assert.equal((await stack.store.audit.count()) - mark, 1, `${source} ${op}: one audit event`);
   const [event] = (await stack.store.audit.list({}, 1, null)).events;
   assert.deepEqual([event!.action, event!.sourceId, event!.outcome, event!.errorCode], [op, source, expected === 'unsupported' ? 'FAILURE' : 'SUCCESS', expected === 'unsupported' ? 'UNSUPPORTED_BY_VENDOR' : null]);

@@ -15,7 +15,7 @@ import { startThrowingGateway } from '../support/throwing-schema';
 import { DEFAULT_LIMITS } from '../../src/server/limits/query-limits';
 
 /**
- * Operations (DESIGN.md §13): request ids, /readyz, the graceful drain. The Stack of
+ * Operations (docs/resilience.md): request ids, /readyz, the graceful drain. The Stack of
  * test/support/stack.ts hides its gateway, so this file starts the same thing itself: five
  * simulators and one store, shared, and a fresh gateway (`startApp`) per test that needs one — a
  * fresh gateway also has a fresh 5-second health cache, and a drained one cannot be reused.

@@ -14,7 +14,7 @@ import { PS_COSTS } from '../../vendors/presentationservices/costs';
 import { DEFAULT_FIRST, operationCost, type CostModel, type OperationCost } from './cost';
 
 /**
- * operationCost (DESIGN.md §11: maxCost counts the vendor calls a query can cause) over the five
+ * operationCost (docs/callers-and-limits.md: maxCost counts the vendor calls a query can cause) over the five
  * real vendors' declared costs. Every query is first validated against the real schema, and its
  * variables are coerced with graphql's getVariableValues, as limits-plugin.ts does, so these are
  * queries a client could actually send. Expected numbers are derived from the declared costs:

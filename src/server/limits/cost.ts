@@ -5,7 +5,7 @@ import { decodeId } from '../../core/ids';
 import { childFields, fieldsOf, fragmentsOf } from './selections';
 
 /**
- * The cost of an operation in vendor calls (DESIGN.md §11), estimated from the document before
+ * The cost of an operation in vendor calls (docs/callers-and-limits.md), estimated from the document before
  * anything runs, with each source's declared ReadCosts. An upper bound for one request:
  *  - `users(first: N, sources)`: every selected source may be asked for N users (a source that
  *    runs dry hands the rest to the next), so list pages add up; relations cost each touched

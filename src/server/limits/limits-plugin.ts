@@ -5,7 +5,7 @@ import { operationCost } from './cost';
 import { tooComplex, type QueryLimits } from './query-limits';
 
 /**
- * The limits that need the variables and the caller: `maxFirst` and `maxCost` (DESIGN.md §11).
+ * The limits that need the variables and the caller: `maxFirst` and `maxCost` (docs/callers-and-limits.md).
  * Runs in didResolveOperation — after parsing (maxTokens) and validation (shape-rules.ts), before
  * any resolver — so a refused query makes no vendor call. Costs are those of the sources the
  * caller can see: a restricted caller's `users` only ever walks its own sources.

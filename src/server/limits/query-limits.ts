@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * Query limits (DESIGN.md §11, contract: `server.limits`). Every limit is checked before any
+ * Query limits (docs/callers-and-limits.md, contract: `server.limits`). Every limit is checked before any
  * resolver runs; a query over one is refused with HTTP 400 and QUERY_TOO_COMPLEX naming it.
  */
 export interface QueryLimits {

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, type QueryLimits } from './query-limits';
 import { shapeRules } from './shape-rules';
 
 /**
- * The shape limits of DESIGN.md §11 as validation rules over the real schema: each limit passes at
+ * The shape limits of docs/callers-and-limits.md as validation rules over the real schema: each limit passes at
  * its value and refuses one past it, with QUERY_TOO_COMPLEX naming the limit and its value, and
  * with no other error (graphql-js's own rules accept every query here).
  */
@@ -39,7 +39,7 @@ function refused(query: string, limit: string, max: number, found: number, limit
   assert.doesNotMatch(err!.message, /Syntax Error|exceeded/);
 }
 
-test('DEFAULT_LIMITS are the values of DESIGN.md §11', () => {
+test('DEFAULT_LIMITS are the values of docs/callers-and-limits.md', () => {
   assert.deepEqual(DEFAULT_LIMITS, { maxBodyBytes: 102400, maxTokens: 2000, maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxRootFields: 10, maxFirst: 100, maxCost: 1000 });
 });
 

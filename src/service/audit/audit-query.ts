@@ -4,9 +4,9 @@ import type { AuditEventRecord, AuditFilter, AuditRepository } from '../../store
 import { decodeAuditCursor, encodeAuditCursor } from '../../store/audit-cursor';
 
 /**
- * `auditEvents` (DESIGN.md §12): newest first, keyset-paged by the repository. The caller's
+ * `auditEvents` (docs/store-and-audit.md): newest first, keyset-paged by the repository. The caller's
  * `audit:read` scope is checked by the resolver before this runs; this applies the caller's
- * source grant (DESIGN.md §10: a source outside it answers like an unknown one).
+ * source grant (docs/callers-and-limits.md: a source outside it answers like an unknown one).
  *
  * Edge cursors: the repository's cursor is the keyset position [at, id] of an event
  * (src/store/audit-cursor.ts) and its `endCursor` is that of a page's last event, so every edge

@@ -2,7 +2,7 @@ import { appendFileSync, openSync, closeSync } from 'node:fs';
 import type { AuditEventRecord } from '../../store/types';
 
 /**
- * `audit.stream` (DESIGN.md §12): a JSON-lines copy of every audit event for a SIEM, written after
+ * `audit.stream` (docs/store-and-audit.md): a JSON-lines copy of every audit event for a SIEM, written after
  * the store row (the store is the record; the stream may lose a line on a crash, never invent one).
  * One event per line: JSON.stringify escapes every control character inside strings, and the
  * values were already bounded and escaped (sanitize.ts), so no value can start a new line.

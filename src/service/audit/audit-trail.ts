@@ -8,7 +8,7 @@ export class AuditUnavailable extends Error {
 }
 
 /**
- * The audit trail of account changes (DESIGN.md §12). Created once at start; the write pipeline
+ * The audit trail of account changes (docs/store-and-audit.md). Created once at start; the write pipeline
  * calls it from its single exit. `begin` writes the PENDING row before the first vendor call and
  * throws AuditUnavailable when the store cannot take it; `settle` completes that row, or writes
  * the whole event at once for an attempt refused before any call. The JSON-lines copy follows

@@ -1,7 +1,7 @@
 import type { AuditEventRecord } from '../../store/types';
 
 /**
- * Audit events as FHIR R4 `AuditEvent` resources (DESIGN.md §12, `audit export --format fhir`),
+ * Audit events as FHIR R4 `AuditEvent` resources (docs/store-and-audit.md, `audit export --format fhir`),
  * the shape hospital audit repositories ingest. Pure: one record in, one resource out, and
  * nothing in the resource that is not in the record — an absent value (null ip, unknown native
  * id, no error code) leaves its element out, as FHIR requires (no nulls, no empty strings).

@@ -4,7 +4,7 @@ import { boundText, boundTextOrNull } from '../../store/bounds';
  * Values that go into audit events come partly from callers (a username, a token's `name` claim)
  * and partly from vendors. Every string is bounded and its control characters escaped before it
  * reaches the store or the JSON-lines stream, so `"\n{\"level\":\"info\"}"` in a name stays one
- * harmless string (DESIGN.md §12) and a megabyte of claim cannot bloat the trail. The escaping is
+ * harmless string (docs/store-and-audit.md) and a megabyte of claim cannot bloat the trail. The escaping is
  * the store's own (src/store/bounds.ts), so what the stream shows is what the store holds.
  */
 

@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * The audit trail (DESIGN.md §12): one row per account-changing attempt or `audit.reads` access.
+ * The audit trail (docs/store-and-audit.md): one row per account-changing attempt or `audit.reads` access.
  * Fields the `auditEvents` filter reads are columns with an index ending in (at DESC, id DESC),
  * so a filtered page is one index range scan; lists that are only ever returned whole (steps,
  * changed field names, user ids) are jsonb.

@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * Durable idempotency records (DESIGN.md §12): a key survives a restart and, on PostgreSQL, is
+ * Durable idempotency records (docs/store-and-audit.md): a key survives a restart and, on PostgreSQL, is
  * shared by every instance. `expires_at` is computed from the database's clock, so instances
  * whose clocks differ still agree on when a key is free again.
  *
