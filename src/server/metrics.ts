@@ -17,6 +17,9 @@ const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 /** Operation names are caller input: at most this many characters of [A-Za-z0-9_] reach a label. */
 const OPERATION_LABEL_MAX = 64;
 
+/** Distinct operation labels kept per process; further new names share the label "other". */
+export const OPERATION_LABELS_MAX = 200;
+
 /**
  * The gateway's Prometheus metrics (docs/resilience.md — the names and labels are a contract). One
  * instance per process, created once at start (src/app.ts), with its own Registry: never
@@ -83,9 +86,22 @@ export class Metrics implements VendorMetrics {
     this.breaker.set({ source }, BREAKER_VALUE[state]);
   }
 
+  /**
+   * Operation names are chosen by callers, so a client sending a new name per request would grow
+   * the series without bound (each is a time series in the scraper). The first
+   * OPERATION_LABELS_MAX distinct names keep their own label; later new ones are counted as "other".
+   */
+  private readonly operations = new Set<string>();
+  private boundedOperation(label: string): string {
+    if (this.operations.has(label)) return label;
+    if (this.operations.size >= OPERATION_LABELS_MAX) return 'other';
+    this.operations.add(label);
+    return label;
+  }
+
   /** One GraphQL request; `seconds` is omitted for a refusal answered before Apollo ran (401, 413). */
   graphql(operationName: string | null | undefined, outcome: GraphqlOutcome, seconds?: number): void {
-    const operation = operationLabel(operationName);
+    const operation = this.boundedOperation(operationLabel(operationName));
     this.graphqlRequests.inc({ operation, outcome });
     if (seconds !== undefined) this.graphqlDuration.observe({ operation }, seconds);
   }
