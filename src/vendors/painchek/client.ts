@@ -1,10 +1,10 @@
-import { awaitWithin } from '../../http/cancel';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { WriteRecorder } from '../../core/writes';
 import { path } from '../../http/path';
 import { parseJson, statusError, type HttpRequest, type HttpResponse, type VendorHttp } from '../../http/vendor-http';
+import { CredentialCache, renewAfter, sendWithRelogin, type Issued } from '../../kit';
 import { inputFieldOf } from './mapper';
 import {
   pcAccessSchema,
@@ -17,7 +17,9 @@ import {
   type PcSite,
   type PcUser,
 } from './payloads';
-import { TokenCache, type IssuedToken } from './token';
+
+/** A user page's records, each checked by the reader on its own (one bad record costs only itself). */
+const anyRecord = z.unknown();
 
 /** Route templates, for logs and mutation steps. */
 export const ROUTES = {
@@ -42,11 +44,12 @@ export interface Page<T> {
 type Query = Record<string, string | number | undefined>;
 
 /**
- * HTTP access to one PainChek source: the client-credentials token (cached per connector) and
- * one method per vendor route. Created once per connector; every call takes the request context.
+ * HTTP access to one PainChek source: the client-credentials token (kit CredentialCache, once per
+ * connector: reused until 90% of its expires_in has passed, one token request in flight at a time)
+ * and one method per vendor route. Created once per connector; every call takes the request context.
  */
 export class PainChekClient {
-  private readonly tokens: TokenCache;
+  private readonly tokens: CredentialCache<string>;
   private readonly base: URL;
 
   constructor(
@@ -56,14 +59,17 @@ export class PainChekClient {
     private readonly credentials: { clientId: string; clientSecret: string },
     now: () => number = Date.now,
   ) {
-    this.tokens = new TokenCache(() => this.issueToken(), now);
+    this.tokens = new CredentialCache(sourceId, () => this.issueToken(now), now);
     this.base = new URL(baseUrl);
   }
 
-  /** One page of GET /api/account/users/. `next` is the previous page's link, followed when safe. */
-  listUsers(ctx: RequestContext, page: number, filter: { externalId?: string }, next: string | null = null): Promise<Page<PcUser>> {
+  /**
+   * One page of GET /api/account/users/. `next` is the previous page's link, followed when safe.
+   * The envelope is checked here; the records are returned raw for the reader to map one by one.
+   */
+  listUsers(ctx: RequestContext, page: number, filter: { externalId?: string }, next: string | null = null): Promise<Page<unknown>> {
     const query = { page, page_size: PAGE_SIZE, external_id: filter.externalId };
-    return this.page(ctx, ROUTES.users, ROUTES.users, query, next, pcUserSchema);
+    return this.page(ctx, ROUTES.users, ROUTES.users, query, next, anyRecord);
   }
 
   /** GET /api/account/users/{uuid}/ — null on 404. */
@@ -139,35 +145,30 @@ export class PainChekClient {
   }
 
   /**
-   * An authenticated call. On 401 the token is dropped and the call sent once more with a fresh
-   * one: safe for writes too, because authentication runs before the view, so a 401 call was not
-   * applied. A second 401 is returned as is (and becomes SOURCE_AUTH_FAILED).
+   * An authenticated call, through the kit's sendWithRelogin: on 401 the token is dropped and the
+   * call sent once more with a fresh one — safe for writes too, because authentication runs before
+   * the view, so a 401 call was not applied. A second 401 is SOURCE_AUTH_FAILED.
    */
-  private async send(req: Omit<HttpRequest, 'headers' | 'body'> & { json?: unknown }): Promise<HttpResponse> {
+  private send(req: Omit<HttpRequest, 'headers' | 'body'> & { json?: unknown }): Promise<HttpResponse> {
     const { json, ...rest } = req;
-    const attempt = async () => {
-      const token = await this.token(req.ctx);
-      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
-      if (json !== undefined) headers['content-type'] = 'application/json';
-      const res = await this.http.request({ ...rest, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-      return { token, res };
-    };
-    const first = await attempt();
-    if (first.res.status !== 401) return first.res;
-    this.tokens.invalidate(first.token);
-    return (await attempt()).res;
+    return sendWithRelogin(
+      this.tokens,
+      (token) => {
+        const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+        if (json !== undefined) headers['content-type'] = 'application/json';
+        return this.http.request({ ...rest, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+      },
+      { sourceId: this.sourceId, signal: req.ctx?.signal },
+    );
   }
 
   /**
-   * The shared token, awaited under the caller's deadline. The token request itself carries no
-   * request context (other requests may be waiting on it); VendorHttp's requestTimeoutMs bounds it.
+   * POST /api/integration/auth/ (form-urlencoded client credentials). Not recorded as a write step;
+   * it carries no request context (other requests may be waiting on it). Renewed after 90% of
+   * expires_in, measured from the request, so clock skew errs towards renewing early.
    */
-  private token(ctx: RequestContext | undefined): Promise<string> {
-    return awaitWithin(this.tokens.get(), ctx?.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
-  }
-
-  /** POST /api/integration/auth/ (form-urlencoded client credentials). Not recorded as a write step. */
-  private async issueToken(): Promise<IssuedToken> {
+  private async issueToken(now: () => number): Promise<Issued<string>> {
+    const requestedAt = now();
     const form = new URLSearchParams({ client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret });
     const res = await this.http.request({
       method: 'POST',
@@ -181,7 +182,7 @@ export class PainChekClient {
       throw new SourceError('SOURCE_AUTH_FAILED', this.sourceId, undefined, { status: res.status });
     }
     const body = this.expect(res, 200, pcTokenSchema);
-    return { token: body.access_token, expiresInSeconds: body.expires_in };
+    return { value: body.access_token, renewAt: renewAfter(requestedAt, body.expires_in * 1000) };
   }
 
   /** The body of an expected status, shape-checked; any other status through statusError. */

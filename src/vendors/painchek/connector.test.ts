@@ -275,6 +275,21 @@ describe('painchek connector', () => {
       }
     });
 
+    it('one malformed record in a user page costs only itself: the others are listed, it is counted, offsets stay exact', async () => {
+      const good = (n: number) => ({ uuid: `00000000-0000-4000-8000-00000000000${n}`, email: `u${n}@example.org`, first_name: 'A', last_name: `N${n}`, role: 'user', is_active: true, has_activated: true });
+      const body = { count: 3, next: null, previous: null, results: [good(1), { uuid: 'x', email: 'secret-person@example.org', is_active: 'yes' }, good(3)] };
+      await ctl.fault({ kind: 'status', method: 'GET', path: '^/api/account/users/$', status: 200, body, times: 2 });
+      const page = await connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 10, include: NO_INCLUDE });
+      assert.deepEqual(page.users.map((u) => u.lastName), ['N1', 'N3']);
+      assert.equal(page.skipped, 1);
+      assert.equal(page.next, null);
+      assert.ok(!JSON.stringify(page).includes('secret-person'));
+      // Resuming after the first record lands on the third: the bad slot still counts as a position.
+      const rest = await connector.reader(ctx()).listUsers({ filter: {}, after: '{"offset":1}', first: 10, include: NO_INCLUDE });
+      assert.deepEqual([rest.users.map((u) => u.lastName), rest.skipped], [['N3'], 1]);
+      await ctl.clearFaults();
+    });
+
     it('health: one cheap authenticated call', async () => {
       await ctl.clearRequests();
       const h = await connector.health(ctx());

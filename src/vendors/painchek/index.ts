@@ -1,10 +1,10 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader, VendorModule } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { Semaphore } from '../../http/semaphore';
-import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
 import { VendorHttp } from '../../http/vendor-http';
+import { checkHealth } from '../../kit';
 import { PainChekClient } from './client';
 import { parseSourceConfig, type PainChekAuth } from './config';
 import { PainChekReader } from './loaders';
@@ -63,14 +63,8 @@ class PainChekConnector implements Connector {
   }
 
   /** One authenticated call: the first page of sites, one record long. */
-  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
-    const started = Date.now();
-    try {
-      await this.client.listSites(ctx, 1, 1);
-      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
-    } catch (e) {
-      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode: e instanceof SourceError ? e.code : 'INTERNAL_SERVER_ERROR' };
-    }
+  health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    return checkHealth(() => this.client.listSites(ctx, 1, 1));
   }
 
   close(): Promise<void> {

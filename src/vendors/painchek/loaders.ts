@@ -1,13 +1,15 @@
 import { isUUID } from 'class-validator';
-import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import type { Semaphore } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
+import type { UserChange } from '../../core/writes';
+import { PerKeyLoader, applyToUserCache, mapPage, offsetCursor } from '../../kit';
 import { PAGE_SIZE, type Page, type PainChekClient } from './client';
 import { facilityAccessFor, roleCatalog, toFacilityRecord, toUserRecord, toUserTypeRecord } from './mapper';
+import { pcUserSchema } from './payloads';
 
 interface SiteCatalog {
   list: FacilityRecord[];
@@ -16,16 +18,16 @@ interface SiteCatalog {
 
 /**
  * The per-request reader (one per GraphQL request). Loads, each at most once per request:
- *  - users by uuid (DataLoader; primed from every listed page);
+ *  - users by uuid (kit PerKeyLoader; primed from every listed page, whose records are mapped one
+ *    by one so that a malformed record is left out and counted rather than failing the page);
  *  - the sites catalog (all pages of GET /api/sites/);
  *  - each site's access list (all pages of GET /api/sites/{site}/users/; DataLoader by site),
  *    indexed by user: PainChek has no "sites of a user" route, so this is how facilityAccess is known.
  * Independent calls run in parallel, each under the source's Semaphore.
  */
 export class PainChekReader implements SourceReader {
-  written(): void {} // TEMP: moved onto the kit next
-  private readonly users: DataLoader<string, UserRecord | null>;
-  private readonly siteAccess: DataLoader<string, string[]>;
+  private readonly users: PerKeyLoader<string, UserRecord | null>;
+  private readonly siteAccess: PerKeyLoader<string, string[]>;
   private sites: Promise<SiteCatalog> | null = null;
   private accessIndex: Promise<Map<string, Set<string>>> | null = null;
 
@@ -35,18 +37,17 @@ export class PainChekReader implements SourceReader {
     private readonly limit: Semaphore,
     private readonly ctx: RequestContext,
   ) {
-    this.users = new DataLoader(async (uuids) =>
-      Promise.all(uuids.map((uuid) => this.call(() => this.client.getUser(this.ctx, uuid)).then((u) => (u ? toUserRecord(this.sourceId, u) : null), (e: Error) => e))),
+    this.users = new PerKeyLoader(
+      async (uuid) => {
+        const u = await this.client.getUser(this.ctx, uuid);
+        return u ? toUserRecord(this.sourceId, u) : null;
+      },
+      { semaphore: limit, signal: ctx.signal },
     );
-    this.siteAccess = new DataLoader(async (sites) =>
-      Promise.all(
-        sites.map((site) =>
-          this.allPages((page) => this.client.listSiteAccess(this.ctx, site, page)).then(
-            (records) => records.filter((r) => r.active).map((r) => r.user),
-            (e: Error) => e,
-          ),
-        ),
-      ),
+    // Several pages per site, each taking its own place: the loader itself holds none.
+    this.siteAccess = new PerKeyLoader(
+      async (site) => (await this.allPages((page) => this.client.listSiteAccess(this.ctx, site, page))).filter((r) => r.active).map((r) => r.user),
+      { semaphore: null, signal: ctx.signal },
     );
   }
 
@@ -59,16 +60,19 @@ export class PainChekReader implements SourceReader {
    */
   async listUsers(args: { filter: UserFilter; after: string | null; first: number; include: { userTypes: boolean; facilityAccess: boolean } }): Promise<UserPage> {
     const { filter, first, include } = args;
-    let offset = decodeCursor(args.after, this.sourceId);
-    if (first <= 0) return { users: [], next: encodeCursor(offset) };
+    let offset = offsetCursor.decode(args.after, this.sourceId)?.offset ?? 0;
+    if (first <= 0) return { users: [], next: offsetCursor.encode({ offset }) };
     // The catalog facilityAccess needs is fetched alongside the first page, not after it.
     if (include.facilityAccess) this.prefetch(this.siteCatalog());
     const externalId = filter.externalId || undefined;
     const sequential = Object.entries(filter).some(([key, value]) => value != null && !(key === 'externalId' && externalId));
     const fetch = (page: number, next: string | null = null) =>
-      this.call(() => this.client.listUsers(this.ctx, page, { externalId }, next)).then((p) => ({ ...p, users: p.results.map((u) => this.prime(toUserRecord(this.sourceId, u))) }));
+      this.call(() => this.client.listUsers(this.ctx, page, { externalId }, next)).then((p) => ({ ...p, users: this.mapUsers(p.results) }));
 
     const out: UserRecord[] = [];
+    // Malformed records walked over (left out one by one; their slot keeps offsets exact).
+    let skipped = 0;
+    const done = (next: string | null): UserPage => ({ users: out, next, ...(skipped > 0 ? { skipped } : {}) });
     let batch = [await fetch(pageOf(offset))];
     if (include.facilityAccess && batch[0]!.results.length > 0) this.prefetch(this.facilityIndex());
     for (;;) {
@@ -78,12 +82,14 @@ export class PainChekReader implements SourceReader {
         if (page.next !== null && page.users.length !== PAGE_SIZE) throw new SourceError('SOURCE_BAD_RESPONSE', this.sourceId);
         for (let i = offset - base; i < page.users.length; i++) {
           offset = base + i + 1;
-          if (!matchesFilter(page.users[i]!, filter)) continue;
-          out.push(page.users[i]!);
-          if (out.length === first) return { users: out, next: offset < page.count || page.next !== null ? encodeCursor(offset) : null };
+          const user = page.users[i]!;
+          if (user === null) skipped++;
+          if (user === null || !matchesFilter(user, filter)) continue;
+          out.push(user);
+          if (out.length === first) return done(offset < page.count || page.next !== null ? offsetCursor.encode({ offset }) : null);
         }
         offset = Math.max(offset, base + page.users.length);
-        if (page.next === null || page.users.length === 0) return { users: out, next: null };
+        if (page.next === null || page.users.length === 0) return done(null);
       }
       const last = batch[batch.length - 1]!;
       const from = pageOf(offset);
@@ -95,10 +101,7 @@ export class PainChekReader implements SourceReader {
   async user(nativeId: string): Promise<UserRecord | null> {
     // Not a uuid: the vendor cannot have it (and it never reaches a path).
     if (!isUUID(nativeId, 'all')) return null;
-    return this.users.load(nativeId).catch((e: unknown) => {
-      this.users.clear(nativeId);
-      throw e;
-    });
+    return this.users.load(nativeId);
   }
 
   async userTypesOf(user: UserRecord): Promise<UserTypeRecord[]> {
@@ -126,20 +129,26 @@ export class PainChekReader implements SourceReader {
     return (await this.siteCatalog()).byId.get(nativeId) ?? null;
   }
 
-  /** After a write: the user as the vendor returned it replaces any cached copy. */
-  noteUser(user: UserRecord): void {
-    this.users.clear(user.nativeId).prime(user.nativeId, user);
+  /**
+   * After a write (kit reader-cache contract): the user as the vendor returned it replaces any
+   * cached copy; after a grant or revoke, those sites' access lists are stale, and so is the index.
+   */
+  written(nativeId: string, change: UserChange): void {
+    applyToUserCache(this.users, nativeId, change);
+    if (change.kind === 'relations') {
+      for (const site of change.facilityIds ?? []) this.siteAccess.clear(site);
+      this.accessIndex = null;
+    }
   }
 
-  /** After a grant or revoke: that site's access list is stale, and so is the index built from it. */
-  noteSiteAccessChanged(siteIds: string[]): void {
-    for (const site of siteIds) this.siteAccess.clear(site);
-    this.accessIndex = null;
-  }
-
-  private prime(user: UserRecord): UserRecord {
-    this.users.prime(user.nativeId, user);
-    return user;
+  /** A page's records, one slot each (null: malformed, left out); the good ones prime the user loader. */
+  private mapUsers(results: unknown[]): Array<UserRecord | null> {
+    const page = mapPage(results, (r) => {
+      const parsed = pcUserSchema.safeParse(r);
+      return parsed.success ? toUserRecord(this.sourceId, parsed.data) : null;
+    });
+    for (const u of page.records) this.users.prime(u.nativeId, u);
+    return page.slots;
   }
 
   private siteCatalog(): Promise<SiteCatalog> {
@@ -165,10 +174,7 @@ export class PainChekReader implements SourceReader {
         const lists = await this.siteAccess.loadMany(siteIds);
         const index = new Map<string, Set<string>>();
         for (const [i, users] of lists.entries()) {
-          if (users instanceof Error) {
-            this.siteAccess.clear(siteIds[i]!);
-            throw users;
-          }
+          if (users instanceof Error) throw users;
           for (const user of users) {
             let sites = index.get(user);
             if (!sites) index.set(user, (sites = new Set()));
@@ -215,20 +221,4 @@ function range(from: number, toInclusive: number): number[] {
   const out: number[] = [];
   for (let n = from; n <= toInclusive; n++) out.push(n);
   return out;
-}
-
-/** The reader's own cursor: {"offset": n}, the absolute index of the next vendor record. */
-export function encodeCursor(offset: number): string {
-  return JSON.stringify({ offset });
-}
-
-export function decodeCursor(after: string | null, sourceId: string): number {
-  if (after === null) return 0;
-  try {
-    const offset = (JSON.parse(after) as { offset?: unknown }).offset;
-    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // fall through
-  }
-  throw new SourceError('BAD_USER_INPUT', sourceId, 'after is not a valid cursor.', { field: 'after' });
 }

@@ -14,10 +14,10 @@ import {
   MaxLength,
   ValidateBy,
   ValidateIf,
-  validate,
   type ValidationOptions,
 } from 'class-validator';
 import type { UserErrorRecord, WriteInput } from '../../core/writes';
+import { checkRules } from '../../kit';
 import { ROLES } from './mapper';
 
 /**
@@ -154,12 +154,6 @@ function targets(write: WriteInput): Array<{ target: object; prefix: string }> {
 /** Runs the rules of one write; no I/O. One error per field, the first rule it breaks. */
 export async function validateWrite(write: WriteInput): Promise<UserErrorRecord[]> {
   const out: UserErrorRecord[] = [];
-  for (const { target, prefix } of targets(write)) {
-    const errors = await validate(target, { stopAtFirstError: true, forbidUnknownValues: false });
-    for (const e of errors) {
-      const message = Object.values(e.constraints ?? {})[0] ?? `${prefix}${e.property} is not valid.`;
-      out.push({ field: `${prefix}${e.property}`, code: 'BAD_USER_INPUT', message });
-    }
-  }
+  for (const { target, prefix } of targets(write)) out.push(...(await checkRules(target, prefix)));
   return out;
 }

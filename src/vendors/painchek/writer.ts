@@ -4,7 +4,6 @@ import { SourceError } from '../../core/errors';
 import type { UserRecord } from '../../core/model';
 import { runWrite, type CreateUserInput, type SourceWriter, type UpdateUserInput, type UserErrorRecord, type WriteInput, type WriteOutcome, type WriteRecorder } from '../../core/writes';
 import type { PainChekClient } from './client';
-import { PainChekReader } from './loaders';
 import { toCreateBody, toPatchBody, toUserRecord } from './mapper';
 import { validateWrite } from './rules';
 
@@ -15,17 +14,13 @@ import { validateWrite } from './rules';
  * unsupported (see capabilities) and have no method.
  */
 export class PainChekWriter implements SourceWriter {
-  /** The connector's own reader, whose loaders are cleared/primed after writes; null for a foreign one. */
-  private readonly loaders: PainChekReader | null;
-
   constructor(
     private readonly sourceId: string,
     private readonly client: PainChekClient,
     private readonly ctx: RequestContext,
+    /** This connector's reader of the same request: reads go through it, and it is told what each write changed. */
     private readonly reader: SourceReader,
-  ) {
-    this.loaders = reader instanceof PainChekReader ? reader : null;
-  }
+  ) {}
 
   validate(write: WriteInput): Promise<UserErrorRecord[]> {
     return validateWrite(write);
@@ -39,7 +34,7 @@ export class PainChekWriter implements SourceWriter {
       const sites = [...new Set([...(input.facilityIds ?? []), ...(input.primaryFacilityId ? [input.primaryFacilityId] : [])])];
       for (const site of sites) {
         await this.client.grantSiteAccess(this.ctx, site, created.nativeId, rec);
-        this.loaders?.noteSiteAccessChanged([site]);
+        this.siteAccessChanged(created.nativeId, site);
       }
       return created;
     });
@@ -64,7 +59,7 @@ export class PainChekWriter implements SourceWriter {
   grantFacilityAccess(nativeId: string, facilityId: string, primary: boolean): Promise<WriteOutcome> {
     return this.write(async (rec) => {
       await this.client.grantSiteAccess(this.ctx, facilityId, nativeId, rec);
-      this.loaders?.noteSiteAccessChanged([facilityId]);
+      this.siteAccessChanged(nativeId, facilityId);
       return primary ? this.patchUser(nativeId, { institution: facilityId }, rec) : this.existingUser(nativeId);
     });
   }
@@ -95,7 +90,7 @@ export class PainChekWriter implements SourceWriter {
       } catch (e) {
         if (!(isInstitution && e instanceof SourceError && e.code === 'NOT_FOUND')) throw e;
       }
-      this.loaders?.noteSiteAccessChanged([facilityId]);
+      this.siteAccessChanged(nativeId, facilityId);
       return isInstitution ? this.patchUser(nativeId, { institution: null }, rec) : user;
     });
   }
@@ -116,8 +111,12 @@ export class PainChekWriter implements SourceWriter {
   }
 
   private noteUser(user: UserRecord): UserRecord {
-    this.loaders?.noteUser(user);
+    this.reader.written(user.nativeId, { kind: 'saved', user });
     return user;
+  }
+
+  private siteAccessChanged(nativeId: string, site: string): void {
+    this.reader.written(nativeId, { kind: 'relations', facilityIds: [site] });
   }
 }
 
