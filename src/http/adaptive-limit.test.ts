@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as wait } from 'node:timers/promises';
+import { AdaptiveLimit } from './adaptive-limit';
+
+/** Runs `n` tasks at once through the limit, each taking `ms()`; returns the most that ran together. */
+async function burst(limit: AdaptiveLimit, n: number, ms: () => number, fail: (i: number) => boolean = () => false): Promise<number> {
+  let running = 0;
+  let peak = 0;
+  await Promise.allSettled(
+    Array.from({ length: n }, (_, i) =>
+      limit.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await wait(ms());
+        running--;
+        if (fail(i)) throw new Error('vendor 503');
+      }),
+    ),
+  );
+  return peak;
+}
+
+test('grows from the configured cap while latency stays flat, and never past the ceiling', async () => {
+  const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 32 });
+  const peak = await burst(limit, 400, () => 10);
+  assert.ok(limit.limit > 8, `grew to ${limit.limit}`);
+  assert.ok(limit.limit <= 32);
+  assert.ok(peak <= 32, `peak concurrency ${peak} ≤ ceiling 32`);
+  assert.ok(peak > 8, `used the room it found (${peak})`);
+});
+
+test('the ceiling holds under any load', async () => {
+  const limit = new AdaptiveLimit({ initial: 4, min: 1, max: 6 });
+  const peak = await burst(limit, 300, () => 2);
+  assert.ok(peak <= 6, `peak ${peak}`);
+  assert.equal(limit.limit, 6);
+});
+
+test('failures halve the limit, down to the floor', async () => {
+  const limit = new AdaptiveLimit({ initial: 16, min: 2, max: 64 });
+  await burst(limit, 40, () => 5, () => true);
+  assert.equal(limit.limit, 2);
+});
+
+test('rising latency backs off', async () => {
+  const limit = new AdaptiveLimit({ initial: 16, min: 1, max: 64 });
+  await burst(limit, 50, () => 5); // baseline ~5 ms
+  const before = limit.limit;
+  await burst(limit, 30, () => 40); // the vendor is queueing
+  assert.ok(limit.limit < before, `${limit.limit} < ${before}`);
+});
+
+test('a cancelled waiter leaves at once and takes no slot; a cancelled task does not shrink the limit', async () => {
+  const limit = new AdaptiveLimit({ initial: 1, min: 1, max: 1 });
+  let release!: () => void;
+  const first = limit.run(() => new Promise<void>((r) => (release = r)));
+  const abort = new AbortController();
+  const waiting = limit.run(async () => assert.fail('must not run'), abort.signal);
+  abort.abort(new Error('gone'));
+  await assert.rejects(waiting, /gone/);
+  assert.equal(limit.queued, 0);
+  release();
+  await first;
+  const big = new AdaptiveLimit({ initial: 8, min: 1, max: 8 });
+  const c = new AbortController();
+  const p = big.run(async () => {
+    await wait(20);
+    throw new Error('aborted');
+  }, c.signal);
+  c.abort();
+  await assert.rejects(p);
+  assert.equal(big.limit, 8);
+});

@@ -1,0 +1,113 @@
+import { cancelled } from './cancel';
+
+export interface AdaptiveLimitOptions {
+  /** Where the limit starts (the source's configured `maxConcurrency`). */
+  initial: number;
+  /** Never below this. */
+  min: number;
+  /** Never above this (the source's `maxConcurrencyCeiling`). */
+  max: number;
+  /** A call slower than `latencyTolerance` × the best latency seen counts as "latency rising". */
+  latencyTolerance?: number;
+}
+
+/**
+ * A concurrency limit that finds the vendor's capacity instead of guessing it (AIMD, as TCP does):
+ *
+ * - **additive increase:** each call that comes back fast (within `latencyTolerance` × the best
+ *   latency seen lately) while others were waiting adds one slot, up to `max`. Growth per call
+ *   rather than per round trip is deliberate: one GraphQL request on CorEMR is a single burst of
+ *   200 calls, and the limit has to find its level within that burst.
+ * - **multiplicative decrease:** a failure (5xx, 429, reset, timeout) halves the limit; a slow
+ *   call (latency rising: the vendor is queueing) takes 10 % off. Never below `min`.
+ *
+ * The best latency decays slowly towards recent ones, so a vendor that became slower for good
+ * sets a new baseline instead of being throttled for ever. Same `run(task, signal)` contract as
+ * Semaphore: a cancelled waiter leaves the queue at once and takes no slot.
+ */
+export class AdaptiveLimit {
+  private current: number;
+  private running = 0;
+  private readonly waiting: Array<{ grant: () => void }> = [];
+  private bestMs = Infinity;
+  private readonly tolerance: number;
+
+  constructor(private readonly o: AdaptiveLimitOptions) {
+    if (!(o.min >= 1 && o.min <= o.initial && o.initial <= o.max)) throw new RangeError(`need 1 ≤ min ≤ initial ≤ max, got ${o.min}, ${o.initial}, ${o.max}`);
+    this.current = o.initial;
+    this.tolerance = o.latencyTolerance ?? 2;
+  }
+
+  get limit(): number {
+    return Math.floor(this.current);
+  }
+
+  get inUse(): number {
+    return this.running;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Runs `task` in a slot. `isFailure` says whether its outcome tells of an overloaded vendor
+   * (default: it threw); the limit adapts to the outcome and the time it took.
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, isFailure: (result: { ok: true; value: T } | { ok: false; error: unknown }) => boolean = (r) => !r.ok): Promise<T> {
+    await this.acquire(signal);
+    const started = performance.now();
+    const contended = this.waiting.length > 0;
+    try {
+      const value = await task();
+      this.adapt(isFailure({ ok: true, value }), performance.now() - started, contended);
+      return value;
+    } catch (error) {
+      // A cancellation by the caller says nothing about the vendor.
+      if (!signal?.aborted) this.adapt(isFailure({ ok: false, error }), performance.now() - started, contended);
+      throw error;
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+
+  private adapt(failed: boolean, ms: number, contended: boolean): void {
+    if (failed) {
+      this.current = Math.max(this.o.min, this.current / 2);
+      return;
+    }
+    // Drift the baseline up by 1 % of the gap per call, so it follows a lasting change.
+    this.bestMs = ms < this.bestMs ? ms : this.bestMs + (ms - this.bestMs) * 0.01;
+    if (ms > this.tolerance * this.bestMs + 1) this.current = Math.max(this.o.min, this.current * 0.9);
+    else if (contended || this.waiting.length > 0) this.current = Math.min(this.o.max, this.current + 1);
+  }
+
+  private acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelled(signal));
+    if (this.running < this.limit) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.running++;
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(cancelled(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0) this.waiting.shift()!.grant();
+  }
+}
