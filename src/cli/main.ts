@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfigFile } from '../config/config';
 import { createLogger, type LogLevel } from '../core/logger';
+import { effectiveLogLevel } from '../observability/logger';
+import { startTracing } from '../observability/otel';
+import { checkLine, checkSources, timeoutOption } from './check';
 import { VENDORS, findVendor } from '../vendors/registry';
 import { configForSimulators, startApp } from '../app';
 import { buildGatewaySchema, schemaSdl } from '../schema/build';
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return apikey(rest);
     case 'audit':
       return audit(rest);
+    case 'check':
+      return check(rest);
     case 'schema':
       parseCommandArgs('schema', rest, {});
       process.stdout.write(schemaSdl(await buildGatewaySchema(VENDOR_NAMES)));
@@ -60,8 +65,9 @@ async function demo(args: string[]): Promise<number> {
   // Every argument is checked before anything starts.
   const port = intOption(values, 'port', 'demo') ?? 4000;
   const simOptions = { users: intOption(values, 'users', 'demo'), seed: intOption(values, 'seed', 'demo'), latencyMs: intOption(values, 'latency-ms', 'demo') };
-  const logger = createLogger((process.env.LOG_LEVEL as LogLevel) ?? 'info');
+  const logger = createLogger(logLevelFor('demo', 'info'));
   const sims = await startSimulators(VENDORS, simOptions);
+  const stopTracing = startTracing(process.env, logger, packageVersion());
   const config = configForSimulators(
     sims.map((sim, i) => ({ id: sourceIdFor(VENDORS[i]!), sim, name: `${VENDORS[i]!.displayName} (simulator)` })),
     { port },
@@ -80,6 +86,7 @@ async function demo(args: string[]): Promise<number> {
   await untilSignal();
   await app.close();
   await Promise.all(sims.map((s) => s.close()));
+  await stopTracing();
   return 0;
 }
 
@@ -89,9 +96,11 @@ async function serve(args: string[]): Promise<number> {
   const port = intOption(values, 'port', 'serve');
   const file = values.config ?? process.env.STAFFGRAPH_CONFIG;
   if (!file) throw new UsageError('serve needs --config FILE (or STAFFGRAPH_CONFIG)', 'serve');
+  logLevelFor('serve', 'info'); // a bad LOG_LEVEL is reported even when the config has problems too
   const config = loadConfigFile(file, VENDORS);
   if (port !== undefined) config.server.port = port;
-  const logger = createLogger(config.server.logLevel);
+  const logger = createLogger(logLevelFor('serve', config.server.logLevel));
+  const stopTracing = startTracing(process.env, logger, packageVersion());
   const app = await startApp(config, VENDORS, logger);
   logger.info('listening', { url: app.url, sources: config.sources.length, auth: config.auth.mode, introspection: config.server.introspection });
   process.stdout.write(`staffgraph serving ${config.sources.length} source(s) at ${app.url}\n`);
@@ -101,7 +110,36 @@ async function serve(args: string[]): Promise<number> {
   // /readyz goes 503 and new requests get 503 SHUTTING_DOWN; in-flight ones get the grace. A second signal stops at once.
   await Promise.race([app.drain(config.server.shutdownGraceMs), untilSignal()]);
   await app.close();
+  // After the last request: its spans are flushed with the rest.
+  await stopTracing();
   return 0;
+}
+
+/**
+ * Validates the config (the same problems, exit 2, as serve) and signs in to every source: one
+ * line per source on stdout, exit 0 only if every one passed. No store, no HTTP server. Vendor
+ * warnings (vendor_auth_failed …) go to stderr only at LOG_LEVEL=warn or below; the lines say it.
+ */
+async function check(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('check', args, { config: STRING, 'timeout-ms': STRING });
+  const timeoutMs = timeoutOption(values['timeout-ms']);
+  const file = values.config ?? process.env.STAFFGRAPH_CONFIG;
+  if (!file) throw new UsageError('check needs --config FILE (or STAFFGRAPH_CONFIG)', 'check');
+  const logger = createLogger(logLevelFor('check', 'error'));
+  const config = loadConfigFile(file, VENDORS);
+  const results = await checkSources(config, VENDORS, { timeoutMs, logger });
+  process.stdout.write(results.map((r) => checkLine(r, timeoutMs) + '\n').join(''));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** LOG_LEVEL over the command's level; a bad value is a usage error (one line, exit 1). */
+function logLevelFor(command: string, configured: LogLevel): LogLevel {
+  try {
+    return effectiveLogLevel(configured);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message, command);
+    throw err;
+  }
 }
 
 async function simulate(args: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { INT_OPTIONS } from './args';
  * The CLI's help texts: `staffgraph --help` prints the overview, `staffgraph <command> --help`
  * that command's own usage. Usage errors never print these (one line pointing here instead).
  */
-export const COMMANDS = ['demo', 'serve', 'simulate', 'apikey', 'audit', 'schema'] as const;
+export const COMMANDS = ['demo', 'serve', 'check', 'simulate', 'apikey', 'audit', 'schema'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function isCommand(name: string): name is Command {
@@ -13,6 +13,12 @@ export function isCommand(name: string): name is Command {
 }
 
 const range = (name: keyof typeof INT_OPTIONS) => `0–${INT_OPTIONS[name].max}`;
+
+/** The variables serve and demo read (docs/observability.md). */
+const ENVIRONMENT = `Environment:
+  LOG_LEVEL          debug, info, warn or error (default info): JSON lines on stderr
+  OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME …
+                     OpenTelemetry traces, off unless one of the first two is set`;
 
 /** The simulator options shared by demo and simulate. */
 const SIM_OPTIONS = `  --users N          seeded users per simulator, ${range('users')} (default: a few hundred)
@@ -31,6 +37,8 @@ on stdout.
   --port N           the gateway's port, ${range('port')} (0 = any free port; default 4000)
 ${SIM_OPTIONS}
   --data DIR         keep the embedded store in DIR across restarts (default: a temporary folder)
+
+${ENVIRONMENT}
 `;
     case 'serve':
       return `usage: staffgraph serve --config FILE [--port N]
@@ -40,7 +48,24 @@ Runs the gateway against the sources in FILE (YAML; see Configuration in the REA
   --config FILE      the gateway config (default: $STAFFGRAPH_CONFIG; one of them is required)
   --port N           overrides server.port, ${range('port')} (0 = any free port)
 
+${ENVIRONMENT}
+  LOG_LEVEL overrides server.logLevel.
+
 Exit codes: 1 usage error, 2 invalid configuration (one line per problem).
+`;
+    case 'check':
+      return `usage: staffgraph check --config FILE [--timeout-ms N]
+
+Validates FILE as serve does, then signs in to every source at once (each one's health check: a
+cheap authenticated call). Prints one line per source, in configured order:
+  ok   <id> (<vendor>) <ms> ms
+  FAIL <id> (<vendor>) <code>: <message>
+Starts no server and opens no store, so it can run next to a running gateway.
+
+  --config FILE      the gateway config (default: $STAFFGRAPH_CONFIG; one of them is required)
+  --timeout-ms N     how long each source gets, 1–600000 ms (default 10000, ten seconds)
+
+Exit codes: 0 every source passed, 1 a source failed (or a usage error), 2 invalid configuration.
 `;
     case 'simulate':
       return `usage: staffgraph simulate <${vendors.join('|')}|all> [--port N] [--users N] [--seed N]
@@ -87,6 +112,8 @@ export function overviewUsage(vendors: readonly string[]): string {
       Starts every vendor simulator with seeded data on loopback and the gateway against them.
   staffgraph serve --config FILE [--port N]       (or STAFFGRAPH_CONFIG=FILE)
       Runs the gateway against the sources in FILE.
+  staffgraph check --config FILE [--timeout-ms N]
+      Validates FILE and signs in to each source; one line per source, exit 0 if all pass.
   staffgraph simulate <${vendors.join('|')}|all> [--port N] [--users N] [--seed N]
                       [--latency-ms N] [--write-config FILE]
       Runs simulators only; --write-config writes a gateway config with their credentials.
