@@ -22,7 +22,14 @@ import type { LoggedRequest } from '../src/sim/types';
 import { MINIMUMS } from './minimums';
 import { painchekFacts } from './catalog-facts';
 
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
+/** Vendor latencies to run every case at (ms), e.g. BENCH_LATENCIES=0,10; BENCH_LATENCY_MS=N runs one. */
+const LATENCIES = (process.env.BENCH_LATENCIES ?? process.env.BENCH_LATENCY_MS ?? '0,10').split(',').map(Number);
+/** `--json FILE`: the figures as JSON too, for CI to track. */
+const JSON_OUT = (() => {
+  const at = process.argv.indexOf('--json');
+  return at >= 0 ? process.argv[at + 1] ?? null : null;
+})();
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const USERS = Number(process.env.BENCH_USERS ?? 120);
 const FIRST = 100;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
@@ -108,7 +115,7 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const file = join(dir, 'sg.yaml');
-  await start(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
+  await start(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCIES[0] ?? 0), '--write-config', file], /Press Ctrl\+C/);
   if (!(AUTH_MODES as readonly string[]).includes(AUTH)) throw new Error(`BENCH_AUTH must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(AUTH)})`);
   const authorization = await deployConfig(file, dir);
   const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string; baseUrl: string }> };
@@ -135,76 +142,90 @@ async function main() {
     { name: 'all sources', query: canonical(null, Math.min(500, USERS * controls.length)), vendors: controls, n: -1 },
   ];
 
-  console.log(`\nstaffgraph bench — ${USERS} users per simulator, ${LATENCY_MS} ms simulated latency per vendor call, ${SAMPLES} samples, ${CONCURRENCY} concurrent clients, auth ${AUTH}\n`);
-  console.log('query            upstream  API-min  dupes   p50 ms   p95 ms  crit-path ms   req/s@16   CPU ms/q  notes');
-  for (const c of cases) {
-    await gql(c.query); // warm: tokens, keep-alive connections, JIT
-    await Promise.all(controls.map((x) => x.control.clearRequests()));
-    await gql(c.query);
-    const logs: LoggedRequest[] = (await Promise.all(c.vendors.map((v) => v.control.requests()))).flat();
-    const keys = logs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query as Record<string, string>).toString()}`);
-    const dupes = keys.length - new Set(keys).size;
-    let minReq = 0;
-    let chain = 0;
-    const notes: string[] = [];
-    if (c.n > 0) {
-      const fn = MINIMUMS[c.vendors[0]!.vendor];
-      const m = fn?.(Math.min(c.n, USERS), facts);
-      minReq = m?.requests ?? NaN;
-      chain = m?.chain ?? NaN;
-      if (m) notes.push(m.why);
-    } else {
-      // Across sources the gateway walks sources in order, so chains add up.
-      let left = Math.min(500, USERS * controls.length);
-      for (const v of controls) {
-        const n = Math.min(left, USERS);
-        left -= n;
-        if (n <= 0) break;
-        const m = MINIMUMS[v.vendor]?.(n, facts);
-        minReq += m?.requests ?? NaN;
-        chain += m?.chain ?? NaN;
-      }
-      notes.push('sources walked in order');
-    }
-
-    const lat: number[] = [];
-    const before = procStat(gwPid);
-    for (let i = 0; i < SAMPLES; i++) {
-      const t0 = performance.now();
+  const rows: Array<Record<string, unknown>> = [];
+  for (const LATENCY_MS of LATENCIES) {
+    await Promise.all(controls.map((x) => fetch(`${new URL(x.baseUrl).origin}/__sim/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: LATENCY_MS }) })));
+    console.log(`\nstaffgraph bench — ${USERS} users per simulator, ${LATENCY_MS} ms simulated latency per vendor call, ${SAMPLES} samples, ${CONCURRENCY} concurrent clients, auth ${AUTH}\n`);
+    console.log('query            upstream  API-min  dupes   p50 ms   p95 ms  crit-path ms   req/s@16  vcalls/s   CPU ms/q  notes');
+    for (const c of cases) {
+      progress(`${LATENCY_MS} ms: ${c.name}`);
+      await gql(c.query); // warm: tokens, keep-alive connections, JIT
+      await Promise.all(controls.map((x) => x.control.clearRequests()));
       await gql(c.query);
-      lat.push(performance.now() - t0);
-    }
-    const seqCpu = procStat(gwPid).cpuMs - before.cpuMs;
-    lat.sort((a, b) => a - b);
-
-    let issued = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (issued < THROUGHPUT_QUERIES) {
-          issued++;
-          await gql(c.query);
+      const logs: LoggedRequest[] = (await Promise.all(c.vendors.map((v) => v.control.requests()))).flat();
+      const keys = logs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query as Record<string, string>).toString()}`);
+      const dupes = keys.length - new Set(keys).size;
+      let minReq = 0;
+      let chain = 0;
+      const notes: string[] = [];
+      if (c.n > 0) {
+        const fn = MINIMUMS[c.vendors[0]!.vendor];
+        const m = fn?.(Math.min(c.n, USERS), facts);
+        minReq = m?.requests ?? NaN;
+        chain = m?.chain ?? NaN;
+        if (m) notes.push(m.why);
+      } else {
+        // Across sources the gateway walks sources in order, so chains add up.
+        let left = Math.min(500, USERS * controls.length);
+        for (const v of controls) {
+          const n = Math.min(left, USERS);
+          left -= n;
+          if (n <= 0) break;
+          const m = MINIMUMS[v.vendor]?.(n, facts);
+          minReq += m?.requests ?? NaN;
+          chain += m?.chain ?? NaN;
         }
-      }),
-    );
-    const rps = THROUGHPUT_QUERIES / ((performance.now() - t0) / 1000);
-    console.log(
-      [
-        c.name.padEnd(16),
-        String(logs.length).padStart(8),
-        String(minReq).padStart(8),
-        String(dupes).padStart(6),
-        percentile(lat, 50).toFixed(1).padStart(8),
-        percentile(lat, 95).toFixed(1).padStart(8),
-        String(chain * LATENCY_MS).padStart(13),
-        rps.toFixed(1).padStart(10),
-        (seqCpu / SAMPLES).toFixed(1).padStart(10),
-        ' ' + notes.join('; '),
-      ].join(' '),
-    );
+        notes.push('sources walked in order');
+      }
+
+      const lat: number[] = [];
+      const before = procStat(gwPid);
+      for (let i = 0; i < SAMPLES; i++) {
+        const t0 = performance.now();
+        await gql(c.query);
+        lat.push(performance.now() - t0);
+      }
+      const seqCpu = procStat(gwPid).cpuMs - before.cpuMs;
+      lat.sort((a, b) => a - b);
+
+      let issued = 0;
+      await Promise.all(c.vendors.map((v) => v.control.clearRequests()));
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (issued < THROUGHPUT_QUERIES) {
+            issued++;
+            await gql(c.query);
+          }
+        }),
+      );
+      const loadSeconds = (performance.now() - t0) / 1000;
+      const rps = THROUGHPUT_QUERIES / loadSeconds;
+      // Vendor calls per second while 16 clients were loading it: what the vendor sees.
+      const loadCalls = (await Promise.all(c.vendors.map((v) => v.control.requests()))).flat().length;
+      const vcps = loadCalls / loadSeconds;
+      rows.push({ latencyMs: LATENCY_MS, query: c.name, vendorCalls: logs.length, apiMinimum: minReq, duplicates: dupes, p50Ms: percentile(lat, 50), p95Ms: percentile(lat, 95), critPathMs: chain * LATENCY_MS, reqPerSecondAt16: rps, vendorCallsPerSecond: vcps, cpuMsPerQuery: seqCpu / SAMPLES });
+      console.log(
+        [
+          c.name.padEnd(16),
+          String(logs.length).padStart(8),
+          String(minReq).padStart(8),
+          String(dupes).padStart(6),
+          percentile(lat, 50).toFixed(1).padStart(8),
+          percentile(lat, 95).toFixed(1).padStart(8),
+          String(chain * LATENCY_MS).padStart(13),
+          rps.toFixed(1).padStart(10),
+          vcps.toFixed(0).padStart(9),
+          (seqCpu / SAMPLES).toFixed(1).padStart(10),
+          ' ' + notes.join('; '),
+        ].join(' '),
+      );
+    }
   }
-  console.log(`\ngateway peak RSS: ${procStat(gwPid).peakRssMb.toFixed(1)} MB`);
-  console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time).');
+  const peakRssMb = procStat(gwPid).peakRssMb;
+  console.log(`\ngateway peak RSS: ${peakRssMb.toFixed(1)} MB`);
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ users: USERS, samples: SAMPLES, clients: CONCURRENCY, auth: AUTH, peakRssMb, rows }, null, 2));
+  console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time). vcalls/s = vendor calls per second during the 16-client load.');
 }
 
 main()
