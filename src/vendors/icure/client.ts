@@ -4,6 +4,7 @@ import type { WriteRecorder } from '../../core/writes';
 import { path } from '../../http/path';
 import { parseJson, statusError, type HttpRequest, type HttpResponse, type VendorHttp } from '../../http/vendor-http';
 import type { IcureAuthConfig } from './config';
+import { sendWithRelogin } from '../../kit';
 import { isPaginatedUsers, isUserDto } from './mapper';
 import { JwtSession } from './session';
 import type { PaginatedUsers, UserDto } from './types';
@@ -57,9 +58,10 @@ export class IcureClient {
 
   /**
    * GET /rest/v2/user: one keyset page. `startKey` is the raw login; VendorHttp encodes the query
-   * form-style (space → "+", "+" → "%2B"), which Spring WebFlux decodes back exactly.
+   * form-style (space → "+", "+" → "%2B"), which Spring WebFlux decodes back exactly. The envelope
+   * is checked here, the rows one by one by the reader (one bad row costs only itself).
    */
-  async listUsers(q: { startKey: string | null; startDocumentId: string | null; limit: number }, o: CallOptions = {}): Promise<PaginatedUsers> {
+  async listUsers(q: { startKey: string | null; startDocumentId: string | null; limit: number }, o: CallOptions = {}): Promise<PaginatedUsers<unknown>> {
     const res = await this.call({
       method: 'GET',
       path: '/rest/v2/user',
@@ -111,18 +113,19 @@ export class IcureClient {
   }
 
   /**
-   * Every call goes through here: auth header, JSON headers, and in JWT mode one re-login and one
-   * retry after a 401 (a 401 means the server did not apply the call, so even a write may be retried).
+   * Every call goes through here: auth header, JSON headers, and in JWT mode the kit's
+   * sendWithRelogin — one re-login and one resend after a 401 (a 401 means the server did not
+   * apply the call, so even a write may be resent); a second 401 is SOURCE_AUTH_FAILED.
    */
-  private async call(req: HttpRequest): Promise<HttpResponse> {
+  private call(req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (!this.session) return this.http.request({ ...req, headers: { ...headers, authorization: this.basicHeader! } });
-    const token = await this.session.token(req.ctx);
-    const res = await this.http.request({ ...req, headers: { ...headers, authorization: `Bearer ${token}` } });
-    if (res.status !== 401) return res;
-    const fresh = await this.session.renew(token, req.ctx);
-    return this.http.request({ ...req, headers: { ...headers, authorization: `Bearer ${fresh}` } });
+    return sendWithRelogin(
+      this.session.tokens,
+      (t) => this.http.request({ ...req, headers: { ...headers, authorization: `Bearer ${t.token}` } }),
+      { sourceId: this.sourceId, signal: req.ctx?.signal },
+    );
   }
 
   private userBody(res: HttpResponse): UserDto {

@@ -269,6 +269,19 @@ describe('vendor failures', () => {
     // The failure was not cached: the next load in the same request asks again and succeeds.
     assert.equal((await reader.user(examples.full.id))?.nativeId, examples.full.id);
   });
+
+  it('one malformed row in a page costs only itself: the others are listed, it is counted, and no cursor points at it', async () => {
+    const row = (id: string, login: string) => ({ id, rev: '1-a', login, name: login, status: 'ACTIVE', roles: ['BASIC_USER'] });
+    const body = { rows: [row('a1', 'alpha'), row('b1', 'bravo'), { id: 42, login: 'carol-private', roles: 'admin' }, row('d1', 'delta')] };
+    await control.fault({ kind: 'status', status: 200, method: 'GET', path: '^/rest/v2/user$', body, times: 2 });
+    const all = await connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 10, include: everyUser });
+    assert.deepEqual([all.users.map((u) => u.nativeId), all.skipped, all.next], [['a1', 'b1', 'd1'], 1, null]);
+    assert.ok(!JSON.stringify(all).includes('carol-private'));
+    // Stopping right before the bad row: the next position is the next good row.
+    const two = await connector.reader(ctx()).listUsers({ filter: {}, after: null, first: 2, include: everyUser });
+    assert.deepEqual([two.users.map((u) => u.nativeId), two.skipped], [['a1', 'b1'], 1]);
+    assert.deepEqual(JSON.parse(two.next!), { startKey: 'delta', startDocumentId: 'd1' });
+  });
 });
 
 describe('JWT mode', () => {

@@ -1,9 +1,9 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig } from '../../core/connector';
 import { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
-import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
 import { VendorHttp } from '../../http/vendor-http';
+import { checkHealth } from '../../kit';
 import { IcureClient } from './client';
 import type { IcureAuthConfig } from './config';
 import { IcureReader } from './loaders';
@@ -59,16 +59,7 @@ export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, 
       const user = await reader.user(nativeId);
       return user?.username != null && user.username.toLowerCase() === auth.username.toLowerCase();
     },
-    async health(ctx: RequestContext): Promise<SourceHealthRecord> {
-      const started = Date.now();
-      try {
-        await client.currentUser({ ctx });
-        return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
-      } catch (err) {
-        const code = err instanceof SourceError ? err.code : 'INTERNAL_SERVER_ERROR';
-        return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode: code };
-      }
-    },
+    health: (ctx: RequestContext): Promise<SourceHealthRecord> => checkHealth(() => client.currentUser({ ctx })),
     close: () => http.close(),
   };
 }

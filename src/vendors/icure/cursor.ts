@@ -1,4 +1,4 @@
-import { SourceError } from '../../core/errors';
+import { jsonCursor } from '../../kit';
 
 /**
  * The reader's opaque position: the keyset pair of the next row to read, i.e. the iCure
@@ -12,21 +12,21 @@ export interface KeysetPosition {
 
 export const START: KeysetPosition = Object.freeze({ startKey: null, startDocumentId: null });
 
+const isPosition = (v: unknown): v is KeysetPosition => {
+  const p = v as { startKey?: unknown; startDocumentId?: unknown };
+  return (p.startKey === null || typeof p.startKey === 'string') && (p.startDocumentId === null || typeof p.startDocumentId === 'string');
+};
+
+/** The kit's JSON cursor over the keyset pair; the key order of `encode` is startKey, startDocumentId. */
+export const keysetCursor = jsonCursor(isPosition);
+
 export function encodeCursor(pos: KeysetPosition): string {
-  return JSON.stringify({ startKey: pos.startKey, startDocumentId: pos.startDocumentId });
+  return keysetCursor.encode({ startKey: pos.startKey, startDocumentId: pos.startDocumentId });
 }
 
 export function decodeCursor(sourceId: string, after: string | null): KeysetPosition {
-  if (after === null) return START;
-  try {
-    const v = JSON.parse(after) as { startKey?: unknown; startDocumentId?: unknown };
-    const okKey = v.startKey === null || typeof v.startKey === 'string';
-    const okId = v.startDocumentId === null || typeof v.startDocumentId === 'string';
-    if (typeof v === 'object' && v !== null && okKey && okId) return { startKey: v.startKey as string | null, startDocumentId: v.startDocumentId as string | null };
-  } catch {
-    // fall through
-  }
-  throw new SourceError('BAD_USER_INPUT', sourceId, 'The cursor is not valid for this source.', { field: 'after' });
+  const pos = keysetCursor.decode(after, sourceId);
+  return pos ? { startKey: pos.startKey, startDocumentId: pos.startDocumentId } : START;
 }
 
 /** iCure's `nextKeyPair.startKey` is a JSON value; for the user view it is the login string. */

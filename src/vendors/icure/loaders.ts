@@ -1,13 +1,14 @@
-import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { Semaphore } from '../../http/semaphore';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
+import type { UserChange } from '../../core/writes';
+import { PerKeyLoader, applyToUserCache, isPathSegment, mapPage } from '../../kit';
 import type { IcureClient } from './client';
 import { decodeCursor, encodeCursor, keyAsString, type KeysetPosition } from './cursor';
-import { isDeleted, toUserRecord, toUserTypeRecord } from './mapper';
+import { isDeleted, isUserDto, toUserRecord, toUserTypeRecord } from './mapper';
 import type { UserDto } from './types';
 
 /** Kraken's default (and our largest) page: `icure.pagination.defaultLimit` = 1000 rows. */
@@ -33,8 +34,7 @@ export function unfilteredPageRows(need: number): number {
  * facilityAccess} is exactly one upstream call (GET /rest/v2/user?limit=111).
  */
 export class IcureReader implements SourceReader {
-  written(): void {} // TEMP: moved onto the kit next
-  private readonly users: DataLoader<string, UserRecord | null>;
+  private readonly users: PerKeyLoader<string, UserRecord | null>;
 
   constructor(
     private readonly sourceId: string,
@@ -44,9 +44,7 @@ export class IcureReader implements SourceReader {
     private readonly ctx: RequestContext,
   ) {
     // iCure has no batch get-by-ids on v2 users that we rely on: one GET per id, in parallel under the cap.
-    this.users = new DataLoader<string, UserRecord | null>((ids) =>
-      Promise.all(ids.map((id) => this.semaphore.run(() => this.fetchUser(id), this.ctx.signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))),
-    );
+    this.users = new PerKeyLoader((id) => this.fetchUser(id), { semaphore, signal: ctx.signal });
   }
 
   async listUsers(args: { filter: UserFilter; after: string | null; first: number; include: { userTypes: boolean; facilityAccess: boolean } }): Promise<UserPage> {
@@ -59,13 +57,8 @@ export class IcureReader implements SourceReader {
 
   async user(nativeId: string): Promise<UserRecord | null> {
     // An id that cannot be a path segment cannot name an iCure user.
-    if (nativeId === '' || nativeId === '.' || nativeId === '..') return null;
-    try {
-      return await this.users.load(nativeId);
-    } catch (err) {
-      this.users.clear(nativeId); // a transient failure must not stick for the rest of the request
-      throw err;
-    }
+    if (!isPathSegment(nativeId)) return null;
+    return this.users.load(nativeId);
   }
 
   async userTypesOf(user: UserRecord): Promise<UserTypeRecord[]> {
@@ -93,43 +86,46 @@ export class IcureReader implements SourceReader {
     return null;
   }
 
-  /** For the writer: the user as it is after a write (null after a delete). */
-  remember(nativeId: string, user: UserRecord | null): void {
-    this.users.clear(nativeId).prime(nativeId, user);
-  }
-
-  forget(nativeId: string): void {
-    this.users.clear(nativeId);
+  /** After a write (kit reader-cache contract): the user as written, gone, or forgotten. Roles live on the user. */
+  written(nativeId: string, change: UserChange): void {
+    applyToUserCache(this.users, nativeId, change);
   }
 
   /**
    * Walks keyset pages from `pos` until `first` users matched. Each page asks for more than is
    * still needed (unfilteredPageRows): a full page then says whether more exist, and the first
-   * unused row's key becomes `next` without a further request.
+   * unused row's key becomes `next` without a further request. A row of the wrong shape is left
+   * out and counted (kit mapPage); it cannot be a position, so a cursor never points at one.
    */
   private async walk(filter: UserFilter, start: KeysetPosition, first: number): Promise<UserPage> {
     const found: UserRecord[] = [];
+    let skipped = 0;
+    const done = (next: string | null): UserPage => ({ users: found, next, ...(skipped > 0 ? { skipped } : {}) });
     const filtered = Object.values(filter).some((v) => v != null);
     let pos = start;
     for (;;) {
       const need = first - found.length;
       const limit = Math.min(MAX_PAGE_ROWS, filtered ? Math.max(need + 1, FILTERED_PAGE_ROWS) : unfilteredPageRows(need));
       const page = await this.client.listUsers({ ...pos, limit }, { ctx: this.ctx });
-      for (const row of page.rows) {
+      for (const row of mapPage(page.rows, (r) => (isUserDto(r) ? r : null)).slots) {
+        if (row === null) {
+          skipped++;
+          continue;
+        }
         // Enough users: this row is where the next page starts (resumable mid-page).
-        if (found.length === first) return { users: found, next: encodeCursor({ startKey: row.login ?? '', startDocumentId: row.id }) };
+        if (found.length === first) return done(encodeCursor({ startKey: row.login ?? '', startDocumentId: row.id }));
         const user = this.see(row);
         if (user && matchesFilter(user, filter)) found.push(user);
       }
       const nextPair = page.nextKeyPair;
-      if (!nextPair) return { users: found, next: null };
+      if (!nextPair) return done(null);
       const nextPos = { startKey: keyAsString(nextPair.startKey), startDocumentId: nextPair.startKeyDocId };
       // A server that hands back the position it was given would loop forever.
       if (page.rows.length === 0 || (nextPos.startKey === pos.startKey && nextPos.startDocumentId === pos.startDocumentId)) {
         throw new SourceError('SOURCE_BAD_RESPONSE', this.sourceId);
       }
       pos = nextPos;
-      if (found.length === first) return { users: found, next: encodeCursor(pos) };
+      if (found.length === first) return done(encodeCursor(pos));
     }
   }
 
@@ -139,7 +135,7 @@ export class IcureReader implements SourceReader {
    */
   private async listByEmail(filter: UserFilter, pos: KeysetPosition): Promise<UserPage> {
     const email = filter.email!;
-    if (email === '' || email === '.' || email === '..') return { users: [], next: null };
+    if (!isPathSegment(email)) return { users: [], next: null };
     const dto = await this.client.getUserByEmail(email, { ctx: this.ctx });
     const user = dto ? this.see(dto) : null;
     const atOrAfter = !dto || pos.startKey === null || compareKeys(dto.login ?? '', dto.id, pos.startKey, pos.startDocumentId ?? '') >= 0;

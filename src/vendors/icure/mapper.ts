@@ -87,8 +87,9 @@ export function isUserDto(value: unknown): value is UserDto {
   return true;
 }
 
-export function isPaginatedUsers(value: unknown): value is PaginatedUsers {
-  if (!isObject(value) || !Array.isArray(value.rows) || !value.rows.every(isUserDto)) return false;
+/** The page envelope: rows an array (each row is checked on its own with isUserDto), nextKeyPair usable. */
+export function isPaginatedUsers(value: unknown): value is PaginatedUsers<unknown> {
+  if (!isObject(value) || !Array.isArray(value.rows)) return false;
   const next = value.nextKeyPair;
   if (next == null) return true;
   return isObject(next) && typeof next.startKeyDocId === 'string' && next.startKey !== undefined && next.startKey !== null;

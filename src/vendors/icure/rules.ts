@@ -4,16 +4,14 @@ import {
   IsBoolean,
   IsEmpty,
   IsNotEmpty,
-  IsNotIn,
   IsOptional,
   IsString,
   Matches,
   isEmail,
   registerDecorator,
-  validate,
-  type ValidationError,
 } from 'class-validator';
 import type { CreateUserInput, UpdateUserInput, UserErrorRecord, WriteInput } from '../../core/writes';
+import { IsPathSegment, checkRules } from '../../kit';
 
 /**
  * iCure's input rules, checked before any vendor call. Every message names the field and the rule
@@ -24,8 +22,6 @@ import type { CreateUserInput, UpdateUserInput, UserErrorRecord, WriteInput } fr
  */
 
 const NOT_STORED = 'is not supported: the iCure user record has no such field.';
-/** "", "." and ".." cannot be one path segment (src/http/path.ts rejects them). */
-const PATH_UNSAFE = ['', '.', '..'];
 
 /** A cross-field rule that runs even when the property is missing (IsOptional would skip it). */
 function Rule(name: string, message: string, test: (value: unknown, object: Record<string, unknown>) => boolean): PropertyDecorator {
@@ -121,7 +117,7 @@ export class UpdateUserRules extends CommonUserRules {
 
 export class UserIdRules {
   @IsString({ message: 'userId must be a string.' })
-  @IsNotIn(PATH_UNSAFE, { message: 'userId must be a non-empty id other than "." and "..".' })
+  @IsPathSegment({ message: 'userId must be a non-empty id other than "." and "..".' })
   userId!: string;
 }
 
@@ -155,11 +151,7 @@ function pickInput(input: CreateUserInput | UpdateUserInput): Record<string, unk
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }
 
-async function check(target: object, fieldPrefix: string): Promise<UserErrorRecord[]> {
-  const errors: ValidationError[] = await validate(target, { stopAtFirstError: true, forbidUnknownValues: true });
-  return errors.map((e) => ({
-    field: fieldPrefix + e.property,
-    code: 'BAD_USER_INPUT' as const,
-    message: Object.values(e.constraints ?? {})[0] ?? `${fieldPrefix}${e.property} is not valid.`,
-  }));
+/** The kit's one rule runner (docs/kit.md). */
+function check(target: object, fieldPrefix: string): Promise<UserErrorRecord[]> {
+  return checkRules(target, fieldPrefix);
 }

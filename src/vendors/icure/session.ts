@@ -1,21 +1,22 @@
-import { awaitWithin } from '../../http/cancel';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { parseJson, statusError, type VendorHttp } from '../../http/vendor-http';
+import { CredentialCache, type Issued } from '../../kit';
 import type { JwtResponse } from './types';
 
 /**
- * The JWT session of one source (created once in createConnector, shared by every request):
- *  - logs in once (POST /rest/v2/auth/login), and concurrent callers share the one in-flight login;
- *  - refreshes with the refresh token (POST /rest/v2/auth/refresh, header `Refresh-Token`) shortly
- *    before the access token's `exp` (decoded from the JWT), falling back to a login when the
- *    refresh token is refused;
- *  - `renew()` re-logs in after a 401 (the server may revoke tokens before their `exp`).
+ * The JWT session of one source (created once in createConnector, shared by every request), on the
+ * kit's CredentialCache (single flight, not cached on failure, each waiter bounded by its own
+ * request, `invalidate` after a 401):
+ *  - logs in once (POST /rest/v2/auth/login);
+ *  - renews shortly before the access token's `exp` (decoded from the JWT) with the refresh token
+ *    (POST /rest/v2/auth/refresh, header `Refresh-Token`) while that one is still good, falling back
+ *    to a login when it is not or when the refresh is refused;
+ *  - after a 401 the client invalidates the tokens (kit sendWithRelogin): the next one is a login.
  * Tokens live only in this object: they are never logged, returned or put in an error.
  */
 export class JwtSession {
-  private current: Tokens | null = null;
-  private pending: Promise<string> | null = null;
+  readonly tokens: CredentialCache<Tokens>;
 
   constructor(
     private readonly http: VendorHttp,
@@ -23,35 +24,24 @@ export class JwtSession {
     private readonly credentials: { username: string; password: string },
     /** Clock in epoch ms; injectable so tests can step past a token's expiry without waiting. */
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.tokens = new CredentialCache(sourceId, (previous) => this.issue(previous), now);
+  }
 
-  /** A token valid for a while yet: the cached one, a refreshed one, or a new login. */
+  /** The access token to send (for callers outside sendWithRelogin). */
   async token(ctx?: RequestContext): Promise<string> {
-    const c = this.current;
-    if (c && !this.expiringSoon(c.accessExpMs, c.accessLifetimeMs)) return c.token;
+    return (await this.tokens.get(ctx?.signal)).token;
+  }
+
+  /** Refresh while the refresh token is good, else log in. */
+  private async issue(previous: Issued<Tokens> | null): Promise<Issued<Tokens>> {
+    const c = previous?.value;
     const canRefresh = c?.refreshToken != null && !this.expiringSoon(c.refreshExpMs, c.refreshLifetimeMs);
-    return this.shared(ctx, () => (canRefresh ? this.refresh(c!.refreshToken!) : this.login()));
+    const tokens = canRefresh ? await this.refresh(c!.refreshToken!) : await this.login();
+    return { value: tokens, renewAt: renewAtOf(tokens.accessExpMs, tokens.accessLifetimeMs) };
   }
 
-  /** After `rejected` got a 401: log in again, unless another caller already replaced it. */
-  async renew(rejected: string, ctx?: RequestContext): Promise<string> {
-    if (this.pending) return this.shared(ctx, () => this.login());
-    if (this.current && this.current.token !== rejected) return this.current.token;
-    this.current = null;
-    return this.shared(ctx, () => this.login());
-  }
-
-  /**
-   * One token call at a time for the whole source. It runs under the source's requestTimeoutMs,
-   * not under one GraphQL request's deadline (other requests wait on it too); each caller still
-   * stops waiting when its own request is aborted.
-   */
-  private shared(ctx: RequestContext | undefined, start: () => Promise<string>): Promise<string> {
-    if (!this.pending) this.pending = start().finally(() => (this.pending = null));
-    return awaitWithin(this.pending, ctx?.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
-  }
-
-  private async login(): Promise<string> {
+  private async login(): Promise<Tokens> {
     const res = await this.tokenCall(() =>
       this.http.request({
         method: 'POST',
@@ -65,11 +55,10 @@ export class JwtSession {
     if ([401, 403, 406, 412, 417].includes(res.status)) throw new SourceError('SOURCE_AUTH_FAILED', this.sourceId, undefined, { status: res.status });
     if (res.status !== 200) throw statusError(this.sourceId, res, false);
     const body = this.jwtBody(res);
-    this.store(body.token, body.refreshToken ?? null);
-    return body.token;
+    return tokensOf(body.token, body.refreshToken ?? null);
   }
 
-  private async refresh(refreshToken: string): Promise<string> {
+  private async refresh(refreshToken: string): Promise<Tokens> {
     const res = await this.tokenCall(() =>
       this.http.request({
         method: 'POST',
@@ -82,8 +71,7 @@ export class JwtSession {
     if (res.status !== 200) throw statusError(this.sourceId, res, false);
     const body = this.jwtBody(res);
     // The refresh answer may omit a new refresh token: the old one stays valid until its own exp.
-    this.store(body.token, body.refreshToken ?? refreshToken);
-    return body.token;
+    return tokensOf(body.token, body.refreshToken ?? refreshToken);
   }
 
   private jwtBody(res: Parameters<typeof parseJson>[1]): JwtResponse {
@@ -103,38 +91,43 @@ export class JwtSession {
     }
   }
 
-  private store(token: string, refreshToken: string | null): void {
-    const access = jwtTimes(token);
-    const refresh = refreshToken ? jwtTimes(refreshToken) : null;
-    this.current = {
-      token,
-      accessExpMs: access.expMs,
-      accessLifetimeMs: access.lifetimeMs,
-      refreshToken,
-      refreshExpMs: refresh?.expMs ?? null,
-      refreshLifetimeMs: refresh?.lifetimeMs ?? null,
-    };
-  }
-
-  /**
-   * Renew 60 s before `exp` (one fifth of the lifetime for tokens shorter than five minutes), so a
-   * token never expires between being read here and reaching the server. Without a readable `exp`
-   * the token is used until the server answers 401.
-   */
+  /** Whether a token with this `exp` is due for renewal (renewAtOf). */
   private expiringSoon(expMs: number | null, lifetimeMs: number | null): boolean {
-    if (expMs === null) return false;
-    const marginMs = Math.min(60_000, lifetimeMs !== null ? lifetimeMs / 5 : 60_000);
-    return this.now() >= expMs - marginMs;
+    const at = renewAtOf(expMs, lifetimeMs);
+    return at !== null && this.now() >= at;
   }
 }
 
-interface Tokens {
+export interface Tokens {
   token: string;
   accessExpMs: number | null;
   accessLifetimeMs: number | null;
   refreshToken: string | null;
   refreshExpMs: number | null;
   refreshLifetimeMs: number | null;
+}
+
+function tokensOf(token: string, refreshToken: string | null): Tokens {
+  const access = jwtTimes(token);
+  const refresh = refreshToken ? jwtTimes(refreshToken) : null;
+  return {
+    token,
+    accessExpMs: access.expMs,
+    accessLifetimeMs: access.lifetimeMs,
+    refreshToken,
+    refreshExpMs: refresh?.expMs ?? null,
+    refreshLifetimeMs: refresh?.lifetimeMs ?? null,
+  };
+}
+
+/**
+ * Renew 60 s before `exp` (one fifth of the lifetime for tokens shorter than five minutes), so a
+ * token never expires between being read here and reaching the server. Without a readable `exp`
+ * the token is used until the server answers 401 (null).
+ */
+function renewAtOf(expMs: number | null, lifetimeMs: number | null): number | null {
+  if (expMs === null) return null;
+  return expMs - Math.min(60_000, lifetimeMs !== null ? lifetimeMs / 5 : 60_000);
 }
 
 /** `exp` (and `exp - iat`) of a JWT in epoch ms; nulls when the token is not a readable JWT. */

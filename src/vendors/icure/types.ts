@@ -55,8 +55,8 @@ export interface UserDto {
 }
 
 /** `PaginatedList<UserDto>` of v2: `nextKeyPair` is omitted on the last page. */
-export interface PaginatedUsers {
-  rows: UserDto[];
+export interface PaginatedUsers<Row = UserDto> {
+  rows: Row[];
   nextKeyPair?: { startKey: unknown; startKeyDocId: string };
 }
 

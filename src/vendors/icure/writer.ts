@@ -5,7 +5,6 @@ import { SourceError } from '../../core/errors';
 import type { UserRecord } from '../../core/model';
 import { runWrite, type CreateUserInput, type SourceWriter, type UpdateUserInput, type UserErrorRecord, type WriteInput, type WriteOutcome, type WriteRecorder } from '../../core/writes';
 import { notFound, type DuplicateFields, type IcureClient } from './client';
-import { IcureReader } from './loaders';
 import { applyActive, applyAddRole, applyRemoveRole, applyUpdate, buildCreateDto, isDeleted, toUserRecord } from './mapper';
 import { validateWrite } from './rules';
 import type { UserDto } from './types';
@@ -99,16 +98,15 @@ export class IcureWriter implements SourceWriter {
     }
   }
 
-  /** Read-after-write in the same request: the loader answers with the user as written. */
+  /** Read-after-write in the same request: the reader answers with the user as written (reader.written). */
   private remember(dto: UserDto): UserRecord {
     const user = toUserRecord(this.sourceId, dto);
-    if (this.reader instanceof IcureReader) this.reader.remember(dto.id, isDeleted(dto) ? null : user);
+    this.reader.written(dto.id, isDeleted(dto) ? { kind: 'deleted' } : { kind: 'saved', user });
     return user;
   }
 
+  /** `gone`: the user no longer exists for the gateway; otherwise its state is unknown (forgotten). */
   private forget(nativeId: string, gone: boolean): void {
-    if (!(this.reader instanceof IcureReader)) return;
-    if (gone) this.reader.remember(nativeId, null);
-    else this.reader.forget(nativeId);
+    this.reader.written(nativeId, { kind: gone ? 'deleted' : 'unknown' });
   }
 }
