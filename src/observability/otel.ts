@@ -32,14 +32,27 @@ export function tracesWanted(env: NodeJS.ProcessEnv): { exporters: TraceExporter
 }
 
 /**
+ * The traces endpoint from `env`, as the exporter would derive it from the process environment:
+ * the traces-specific variable as is, the generic one with `/v1/traces` appended. Passed to the
+ * exporter explicitly so that the `env` that switched tracing on also says where spans go; the
+ * exporter still reads _HEADERS and _TIMEOUT itself, from the process environment.
+ */
+export function otlpTracesUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const traces = (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '').trim();
+  if (traces) return traces;
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim();
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+}
+
+/**
  * Starts OpenTelemetry tracing when the OTEL_* variables ask for it (see tracesWanted): registers
  * a global NodeTracerProvider — with the AsyncLocalStorage context manager, which is what carries
  * the GraphQL operation span to the vendor calls' spans, and the W3C trace-context propagator —
  * so the tracer of src/observability/tracing.ts stops handing out no-op spans.
  *
- * `otlp` exports over OTLP/HTTP (JSON) through a BatchSpanProcessor; the exporter reads its own
- * variables (OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, _HEADERS, _TIMEOUT; default endpoint
- * http://localhost:4318/v1/traces). `console` prints each span as it ends (to stdout). Sampling
+ * `otlp` exports over OTLP/HTTP (JSON) through a BatchSpanProcessor; the endpoint comes from
+ * OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT (default http://localhost:4318/v1/traces), headers and
+ * timeout from OTEL_EXPORTER_OTLP_[TRACES_]HEADERS and _TIMEOUT. `console` prints each span as it ends (to stdout). Sampling
  * follows OTEL_TRACES_SAMPLER (default: parent-based, always on). service.name is
  * OTEL_SERVICE_NAME, default "staffgraph".
  *
@@ -55,7 +68,8 @@ export function startTracing(env: NodeJS.ProcessEnv, logger: Logger, serviceVers
     // Only the OTLP/HTTP JSON exporter is installed; a collector's OTLP/HTTP port takes JSON too.
     logger.warn('tracing_protocol_unsupported', { protocol: protocol.slice(0, 20), used: 'http/json' });
   }
-  const spanProcessors: SpanProcessor[] = exporters.map((name) => (name === 'otlp' ? new BatchSpanProcessor(new OTLPTraceExporter()) : new SimpleSpanProcessor(new ConsoleSpanExporter())));
+  const url = otlpTracesUrl(env);
+  const spanProcessors: SpanProcessor[] = exporters.map((name) => (name === 'otlp' ? new BatchSpanProcessor(new OTLPTraceExporter(url ? { url } : {})) : new SimpleSpanProcessor(new ConsoleSpanExporter())));
   const serviceName = (env.OTEL_SERVICE_NAME ?? '').trim() || 'staffgraph';
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName, ...(serviceVersion ? { 'service.version': serviceVersion } : {}) }),
