@@ -1,8 +1,8 @@
-import { awaitWithin } from '../../http/cancel';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { WriteRecorder } from '../../core/writes';
 import { parseJson, statusError, type HttpResponse, type VendorHttp } from '../../http/vendor-http';
+import { CredentialCache, sendWithRelogin, type Issued } from '../../kit';
 import type { PsAuth } from './config';
 import { readEnvelope, readLogin, unifiedField, type FieldMap } from './mapper';
 
@@ -39,50 +39,35 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF
 /**
  * HTTP to PresentationServices through one VendorHttp. Auth is a token from GET /validateAccount,
  * sent with the account's userId as query parameters (GET/DELETE) or form fields (POST). One
- * session per connector, one login in flight at a time; a 401 (expired or revoked token, which
- * the vendor applies before anything else, so a rejected write was not applied) triggers one
- * fresh login and one retry of that call.
+ * session per connector (kit CredentialCache: one login in flight at a time, kept until the vendor
+ * refuses it); a 401 (expired or revoked token, which the vendor applies before anything else, so
+ * a rejected write was not applied) triggers one fresh login and one resend of that call (kit
+ * sendWithRelogin), and a second 401 is SOURCE_AUTH_FAILED.
  */
 export class PsClient {
-  private sessionPromise: Promise<Session> | null = null;
-  private sessionValue: Session | null = null;
+  /** The hint is the step recorder of the write whose call started the login (the login is then one of its steps). */
+  private readonly sessions: CredentialCache<Session, WriteRecorder>;
 
   constructor(
     private readonly http: VendorHttp,
     private readonly auth: PsAuth,
     readonly sourceId: string,
-  ) {}
+  ) {
+    this.sessions = new CredentialCache(sourceId, (_previous, recorder) => this.login(recorder));
+  }
 
   /** The current session, logging in when there is none. */
   session(ctx: RequestContext, recorder?: WriteRecorder): Promise<Session> {
-    if (!this.sessionPromise) {
-      const p = this.login(recorder).then((s) => {
-        if (this.sessionPromise === p) this.sessionValue = s;
-        return s;
-      });
-      this.sessionPromise = p;
-      p.catch(() => {
-        if (this.sessionPromise === p) this.sessionPromise = null;
-      });
-    }
-    return awaitWithin(this.sessionPromise, ctx.signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
-  }
-
-  /** Forgets `s` unless another login already replaced it (concurrent 401s share one re-login). */
-  private invalidate(s: Session): void {
-    if (this.sessionValue === s) {
-      this.sessionValue = null;
-      this.sessionPromise = null;
-    }
+    return this.sessions.get(ctx.signal, recorder);
   }
 
   /**
    * GET /validateAccount?username&password&deviceId. It runs without the caller's context on
    * purpose: the session is shared by every request of the source, so one client going away must
-   * not fail the others' login; each waiter still stops at its own deadline (withSignal), and the
-   * call itself at requestTimeoutMs.
+   * not fail the others' login; each waiter still stops at its own deadline, and the call itself
+   * at requestTimeoutMs. No expiry is documented: the session lasts until a 401.
    */
-  private async login(recorder?: WriteRecorder): Promise<Session> {
+  private async login(recorder?: WriteRecorder): Promise<Issued<Session>> {
     const res = await this.http.request({
       method: 'GET',
       path: '/validateAccount',
@@ -96,22 +81,12 @@ export class PsClient {
     const login = readLogin(parseJson(this.sourceId, res));
     if (!login) throw new SourceError('SOURCE_BAD_RESPONSE', this.sourceId, undefined, { status: res.status });
     if (!login.ok) throw new SourceError('SOURCE_AUTH_FAILED', this.sourceId, undefined, { status: res.status });
-    return { token: login.account.token, userId: login.account.userId, organizationId: login.account.organizationId };
+    return { value: { token: login.account.token, userId: login.account.userId, organizationId: login.account.organizationId }, renewAt: null };
   }
 
   /** One vendor call; returns the envelope's `data`. */
   async call(o: CallOptions): Promise<unknown> {
-    let session = await this.session(o.ctx, o.recorder);
-    let res = await this.send(o, session);
-    if (res.status === 401) {
-      this.invalidate(session);
-      session = await this.session(o.ctx, o.recorder);
-      res = await this.send(o, session);
-      if (res.status === 401) {
-        this.invalidate(session);
-        throw new SourceError('SOURCE_AUTH_FAILED', this.sourceId, undefined, { status: 401 });
-      }
-    }
+    const res = await sendWithRelogin(this.sessions, (session) => this.send(o, session), { sourceId: this.sourceId, signal: o.ctx.signal, hint: o.recorder });
     try {
       return this.interpret(res, o.fields ?? {});
     } catch (err) {

@@ -235,8 +235,22 @@ describe('presentationservices connector: reads', () => {
     await assert.rejects(reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { code: 'SOURCE_UNAVAILABLE' });
     await ctl.fault({ kind: 'malformed-json', path: '/users$', times: 1 });
     await assert.rejects(reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { code: 'SOURCE_BAD_RESPONSE' });
-    await ctl.fault({ kind: 'status', path: '/users$', status: 200, body: { data: [{ nope: 1 }], statusFact: { success: true } }, times: 1 });
+    await ctl.fault({ kind: 'status', path: '/users$', status: 200, body: { data: { nope: 1 }, statusFact: { success: true } }, times: 1 });
     await assert.rejects(reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { code: 'SOURCE_BAD_RESPONSE' });
+    // A malformed record is not a malformed list: it is left out and counted (the walk reports it).
+    await ctl.fault({ kind: 'status', path: '/users$', status: 200, body: { data: [{ nope: 1 }], statusFact: { success: true } }, times: 1 });
+    assert.deepEqual(await reader(c).listUsers({ filter: {}, after: null, first: 1, include: NONE }), { users: [], next: null, skipped: 1 });
+  });
+
+  it('one malformed record in the list costs only itself: the others are listed, it is counted', async () => {
+    const c = connect();
+    const { organizationId } = await c.reader(backgroundContext()).listUsers({ filter: {}, after: null, first: 1, include: NONE }).then((p) => ({ organizationId: p.users[0]?.refs.facilities?.[0]?.facilityId.split('/')[0] }));
+    const person = (userId: string) => ({ userId, username: userId, firstName: 'A', lastName: userId, email: `${userId}@example.org`, organizationId, facilityId: 'f1', role: { id: '2', name: 'Nurse' }, status: 'ACTIVE' });
+    const data = [person('u1'), { userId: { secret: 'private-value' }, firstName: 'Hidden' }, person('u3')];
+    await ctl.fault({ kind: 'status', path: '/users$', status: 200, body: { data, statusFact: { success: true } }, times: 1 });
+    const page = await reader(c).listUsers({ filter: {}, after: null, first: 10, include: NONE });
+    assert.deepEqual([page.users.map((u) => u.nativeId), page.skipped, page.next], [['u1', 'u3'], 1, null]);
+    assert.ok(!JSON.stringify(page).includes('private-value'));
   });
 
   it('health is UP through GET /organizations, and never logs the password or the token', async () => {

@@ -1,13 +1,14 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
 import { Semaphore } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
-import { SourceError } from '../../core/errors';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
 import { VendorHttp } from '../../http/vendor-http';
+import { checkHealth, perRequest } from '../../kit';
 import { PsClient } from './client';
 import { typedConfig, type PsOptions } from './config';
 import { PsReader } from './loaders';
+import { PsScope } from './scope';
 import { PsWriter } from './writer';
 import { PS_COSTS } from './costs';
 
@@ -54,6 +55,8 @@ export class PsConnector implements Connector {
   private readonly client: PsClient;
   private readonly options: PsOptions;
   private readonly semaphore: Semaphore;
+  /** The request's organizations, shared by its reader and writer (kit perRequest). */
+  private readonly scopeOf: (ctx: RequestContext) => PsScope;
 
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     const { auth, options } = typedConfig(config);
@@ -63,16 +66,15 @@ export class PsConnector implements Connector {
     this.http = new VendorHttp(config, deps);
     this.client = new PsClient(this.http, auth, config.id);
     this.semaphore = new Semaphore(this.http.maxConcurrency);
+    this.scopeOf = perRequest((ctx) => new PsScope(this.client, this.options, ctx));
   }
 
   reader(ctx: RequestContext): PsReader {
-    return new PsReader({ sourceId: this.sourceId, client: this.client, options: this.options, semaphore: this.semaphore }, ctx);
+    return new PsReader({ sourceId: this.sourceId, client: this.client, semaphore: this.semaphore }, this.scopeOf(ctx), ctx);
   }
 
   writer(ctx: RequestContext, reader: SourceReader): SourceWriter {
-    // The core passes the reader this connector made for the same request.
-    const own = reader instanceof PsReader ? reader : this.reader(ctx);
-    return new PsWriter(this.sourceId, this.client, own, ctx);
+    return new PsWriter(this.sourceId, this.client, reader, this.scopeOf(ctx), ctx);
   }
 
   /** The gateway's own account is the login's accountFact userId (known once logged in; cached). */
@@ -81,14 +83,8 @@ export class PsConnector implements Connector {
   }
 
   /** GET /organizations: cheap, authenticated, and a login when the token is gone. Never throws. */
-  async health(ctx: RequestContext): Promise<SourceHealthRecord> {
-    const started = Date.now();
-    try {
-      await this.client.call({ method: 'GET', path: '/organizations', route: '/organizations', ctx });
-      return { status: 'UP', latencyMs: Date.now() - started, checkedAt: new Date(), errorCode: null };
-    } catch (err) {
-      return { status: 'DOWN', latencyMs: null, checkedAt: new Date(), errorCode: err instanceof SourceError ? err.code : 'INTERNAL_SERVER_ERROR' };
-    }
+  health(ctx: RequestContext): Promise<SourceHealthRecord> {
+    return checkHealth(() => this.client.call({ method: 'GET', path: '/organizations', route: '/organizations', ctx }));
   }
 
   /** Upstream requests sent so far (benchmark and tests). */

@@ -1,52 +1,55 @@
-import DataLoader from 'dataloader';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import type { Semaphore } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
+import type { UserChange } from '../../core/writes';
 import { path } from '../../http/path';
+import { PerKeyLoader, applyToUserCache, isPathSegment, jsonCursor, mapPage } from '../../kit';
 import type { PsClient } from './client';
-import type { PsOptions } from './config';
 import {
-  mapFacility, mapRole, mapUser, readFacilities, readOrganizations, readRoles, readUser, readUsers, splitFacilityNativeId,
+  mapFacility, mapRole, mapUser, readFacilities, readRoles, readUser, splitFacilityNativeId,
 } from './mapper';
-import type { PsUser } from './wire';
+import { inScope, type PsScope } from './scope';
+import { PsUser } from './wire';
 
 export interface ReaderDeps {
   sourceId: string;
   client: PsClient;
-  options: PsOptions;
   /** Per source: caps parallel GET /users/{id} calls. */
   semaphore: Semaphore;
 }
 
-/** The organizations this source shows, and whether users must be filtered to one of them. */
-interface Scope {
-  organizations: string[];
-  /** Keep only users of this organization; null keeps every user the account can read. */
-  only: string | null;
+/** The list of one request: the users in scope, and how many records were malformed (left out). */
+interface UserList {
+  users: UserRecord[];
+  skipped: number;
 }
 
 /**
  * The per-request reader. The vendor documents no paging and no user filters, so GET /users is
  * read at most once per request and paged in memory; a single user is taken from that list when
- * it was read, else from GET /users/{id} through a DataLoader. The role and facility catalogs of
- * the source's organization are read at most once per request, and started together with the
- * list when the query will need them.
+ * it was read, else from GET /users/{id} through the kit's PerKeyLoader. A malformed record of the
+ * list is left out and counted (kit mapPage); the list is read whole, so every page of it reports
+ * the count. The role and facility catalogs of the source's organization are read at most once
+ * per request, and started together with the list when the query will need them.
  */
 export class PsReader implements SourceReader {
-  written(): void {} // TEMP: moved onto the kit next
-  private scopePromise: Promise<Scope> | null = null;
-  private listPromise: Promise<UserRecord[]> | null = null;
+  private listPromise: Promise<UserList> | null = null;
   private rolesPromise: Promise<Map<string, UserTypeRecord>> | null = null;
   private facilitiesPromise: Promise<Map<string, FacilityRecord>> | null = null;
   /** Role names as the user records carry them, for roles missing from the catalog. */
   private readonly embeddedRoles = new Map<string, string | null>();
-  private readonly users: DataLoader<string, UserRecord | null>;
+  private readonly users: PerKeyLoader<string, UserRecord | null>;
 
-  constructor(private readonly deps: ReaderDeps, readonly ctx: RequestContext) {
-    this.users = new DataLoader((ids) => Promise.all(ids.map((id) => deps.semaphore.run(() => this.fetchUser(id), ctx.signal).catch((e: unknown) => toError(e)))));
+  constructor(
+    private readonly deps: ReaderDeps,
+    /** The request's organizations, shared with the writer. */
+    private readonly scope: PsScope,
+    readonly ctx: RequestContext,
+  ) {
+    this.users = new PerKeyLoader((id) => this.fetchUser(id), { semaphore: deps.semaphore, signal: ctx.signal });
   }
 
   // ---- users -----------------------------------------------------------------------------------
@@ -55,36 +58,39 @@ export class PsReader implements SourceReader {
     // Catalogs first, so that their calls go out with the list call rather than after it.
     if (args.include.userTypes) quiet(this.roleCatalog());
     if (args.include.facilityAccess) quiet(this.facilityCatalog());
-    const all = await this.allUsers();
+    const { users: all, skipped } = await this.allUsers();
     let i = this.startIndex(all, args.after);
     const users: UserRecord[] = [];
     for (; i < all.length && users.length < args.first; i++) if (matchesFilter(all[i]!, args.filter)) users.push(all[i]!);
     const more = all.slice(i).some((u) => matchesFilter(u, args.filter));
-    return { users, next: more ? encodeCursor({ i, k: i > 0 ? all[i - 1]!.nativeId : null }) : null };
+    return { users, next: more ? cursor.encode({ i, k: i > 0 ? all[i - 1]!.nativeId : null }) : null, ...(skipped > 0 ? { skipped } : {}) };
   }
 
   async user(nativeId: string): Promise<UserRecord | null> {
-    if (nativeId === '' || nativeId === '.' || nativeId === '..') return null;
+    if (!isPathSegment(nativeId)) return null;
     if (this.listPromise) {
       // The list holds every user this source shows: one missing from it does not exist here.
-      const all = await this.listPromise.catch(() => null);
-      if (all) return all.find((u) => u.nativeId === nativeId) ?? null;
+      const list = await this.listPromise.catch(() => null);
+      if (list) return list.users.find((u) => u.nativeId === nativeId) ?? null;
     }
     return this.users.load(nativeId);
   }
 
-  /** GET /users, once per request; users outside the scope are dropped; the loader is primed. */
-  private allUsers(): Promise<UserRecord[]> {
+  /** GET /users, once per request; records mapped one by one, users outside the scope dropped; the loader is primed. */
+  private allUsers(): Promise<UserList> {
     this.listPromise ??= (async () => {
       const [scope, data] = await Promise.all([
-        this.scope(),
+        this.scope.get(),
         this.deps.client.call({ method: 'GET', path: '/users', route: '/users', ctx: this.ctx }),
       ]);
-      const raw = readUsers(data);
-      if (!raw) throw this.badResponse();
-      const users = raw.filter((u) => inScope(scope, u)).map((u) => this.adopt(u));
-      for (const u of users) this.users.clear(u.nativeId).prime(u.nativeId, u);
-      return users;
+      if (!Array.isArray(data)) throw this.badResponse();
+      const page = mapPage(data, (r) => {
+        const parsed = PsUser.safeParse(r);
+        return parsed.success ? parsed.data : null;
+      });
+      const users = page.records.filter((u) => inScope(scope, u)).map((u) => this.adopt(u));
+      for (const u of users) this.users.prime(u.nativeId, u);
+      return { users, skipped: page.skipped.length };
     })();
     return this.listPromise;
   }
@@ -100,7 +106,7 @@ export class PsReader implements SourceReader {
     }
     const raw = readUser(data);
     if (!raw) throw this.badResponse();
-    return inScope(await this.scope(), raw) ? this.adopt(raw) : null;
+    return inScope(await this.scope.get(), raw) ? this.adopt(raw) : null;
   }
 
   private adopt(raw: PsUser): UserRecord {
@@ -110,7 +116,7 @@ export class PsReader implements SourceReader {
 
   private startIndex(all: UserRecord[], after: string | null): number {
     if (after == null) return 0;
-    const c = decodeCursor(after, this.deps.sourceId);
+    const c = cursor.decode(after, this.deps.sourceId)!;
     // Resume after the user the cursor names; if that user is gone, at the recorded offset.
     const at = c.k == null ? -1 : all.findIndex((u) => u.nativeId === c.k);
     return at >= 0 ? at + 1 : Math.min(c.i, all.length);
@@ -161,7 +167,7 @@ export class PsReader implements SourceReader {
   /** GET /organizations/{o}/roles for each organization of the scope, once per request. */
   private roleCatalog(): Promise<Map<string, UserTypeRecord>> {
     this.rolesPromise ??= (async () => {
-      const { organizations } = await this.scope();
+      const { organizations } = await this.scope.get();
       const lists = await Promise.all(
         organizations.map(async (o) => {
           const roles = readRoles(await this.deps.client.call({ method: 'GET', path: path`/organizations/${o}/roles`, route: '/organizations/{organizationId}/roles', ctx: this.ctx }));
@@ -177,7 +183,7 @@ export class PsReader implements SourceReader {
   /** GET /organizations/{o}/facilities for each organization of the scope, once per request. */
   private facilityCatalog(): Promise<Map<string, FacilityRecord>> {
     this.facilitiesPromise ??= (async () => {
-      const { organizations } = await this.scope();
+      const { organizations } = await this.scope.get();
       const lists = await Promise.all(
         organizations.map(async (o) => {
           const data = await this.deps.client.call({ method: 'GET', path: path`/organizations/${o}/facilities`, route: '/organizations/{organizationId}/facilities', ctx: this.ctx });
@@ -191,50 +197,26 @@ export class PsReader implements SourceReader {
     return this.facilitiesPromise;
   }
 
+  // ---- after writes (kit reader-cache contract) ------------------------------------------------
+
   /**
-   * options.organization, else the login's organizationId (no extra call: the login is needed
-   * anyway). Only when the account has no organization is GET /organizations read, and then every
-   * organization it lists is shown.
+   * The user as written replaces the cached one, in the loader and in an already read list (a
+   * new user is appended); a deleted one leaves both. Relations are on the user record here.
    */
-  private scope(): Promise<Scope> {
-    this.scopePromise ??= (async () => {
-      const configured = this.deps.options.organization;
-      if (configured) return { organizations: [configured], only: configured };
-      const session = await this.deps.client.session(this.ctx);
-      if (session.organizationId) return { organizations: [session.organizationId], only: session.organizationId };
-      const orgs = readOrganizations(await this.deps.client.call({ method: 'GET', path: '/organizations', route: '/organizations', ctx: this.ctx }));
-      if (!orgs) throw this.badResponse();
-      return { organizations: orgs.map((o) => o.id), only: null };
-    })();
-    return this.scopePromise;
-  }
-
-  // ---- used by the writer (read-after-write in the same request) -------------------------------
-
-  /** Whether a vendor user belongs to this source's scope. */
-  async shows(raw: PsUser): Promise<boolean> {
-    return inScope(await this.scope(), raw);
-  }
-
-  /** Records a user as it is after a write: loader and (already read) list. */
-  async remember(raw: PsUser): Promise<UserRecord> {
-    const user = this.adopt(raw);
-    this.users.clear(user.nativeId).prime(user.nativeId, user);
-    const all = this.listPromise ? await this.listPromise.catch(() => null) : null;
-    if (all) {
-      const at = all.findIndex((u) => u.nativeId === user.nativeId);
-      if (at >= 0) all[at] = user;
-      else all.push(user);
-    }
-    return user;
-  }
-
-  /** Forgets a deleted user. */
-  async forget(nativeId: string): Promise<void> {
-    this.users.clear(nativeId).prime(nativeId, null);
-    const all = this.listPromise ? await this.listPromise.catch(() => null) : null;
-    const at = all ? all.findIndex((u) => u.nativeId === nativeId) : -1;
-    if (all && at >= 0) all.splice(at, 1);
+  written(nativeId: string, change: UserChange): void {
+    applyToUserCache(this.users, nativeId, change);
+    if (change.kind === 'relations' || change.kind === 'unknown') return;
+    // Registered now, so any read awaiting the list later sees the change.
+    this.listPromise?.then(
+      ({ users: all }) => {
+        const at = all.findIndex((u) => u.nativeId === nativeId);
+        if (change.kind === 'deleted') {
+          if (at >= 0) all.splice(at, 1);
+        } else if (at >= 0) all[at] = change.user;
+        else all.push(change.user);
+      },
+      () => undefined,
+    );
   }
 
   private badResponse(): SourceError {
@@ -242,35 +224,13 @@ export class PsReader implements SourceReader {
   }
 }
 
-function inScope(scope: Scope, u: PsUser): boolean {
-  return scope.only == null || u.organizationId === scope.only;
-}
-
 /** Cursor: {"i": index in the vendor's list after the last examined user, "k": that user's id}. */
-interface Cursor {
-  i: number;
-  k: string | null;
-}
-
-function encodeCursor(c: Cursor): string {
-  return JSON.stringify(c);
-}
-
-function decodeCursor(text: string, sourceId: string): Cursor {
-  try {
-    const c = JSON.parse(text) as Partial<Cursor>;
-    if (Number.isInteger(c.i) && c.i! >= 0 && (c.k === null || typeof c.k === 'string')) return { i: c.i!, k: c.k };
-  } catch {
-    // fall through
-  }
-  throw new SourceError('BAD_USER_INPUT', sourceId, 'The cursor is not valid.', { field: 'after' });
-}
+const cursor = jsonCursor((v: unknown): v is { i: number; k: string | null } => {
+  const c = v as { i?: unknown; k?: unknown };
+  return Number.isInteger(c.i) && (c.i as number) >= 0 && (c.k === null || typeof c.k === 'string');
+});
 
 /** A started load whose failure is reported where it is awaited, not as an unhandled rejection. */
 function quiet(p: Promise<unknown>): void {
   p.catch(() => undefined);
-}
-
-function toError(e: unknown): Error {
-  return e instanceof Error ? e : new Error('unknown failure');
 }

@@ -1,7 +1,8 @@
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsEmpty, IsNotEmpty, IsOptional, IsString, Length, IsNotIn,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsEmpty, IsNotEmpty, IsOptional, IsString, Length,
   Validate, ValidateIf, ValidatorConstraint, type ValidatorConstraintInterface, type ValidationArguments,
 } from 'class-validator';
+import { IsPathSegment } from '../../kit';
 import { splitFacilityNativeId } from './mapper';
 
 /**
@@ -94,9 +95,10 @@ export class UpdateUserRules extends NoForeignFields {
 
 /** A user id goes into /users/{id}: it must be one path segment. */
 export class UserIdRules {
+  // Checked bottom-up: empty, then a string, then one path segment (the kit asks src/http/path.ts).
+  @IsPathSegment({ message: 'userId is not a valid path segment' })
   @IsString({ message: 'userId must be a PresentationServices user id' })
   @IsNotEmpty({ message: 'userId must be a PresentationServices user id' })
-  @IsNotIn(['.', '..'], { message: 'userId is not a valid path segment' })
   userId?: unknown;
 }
 

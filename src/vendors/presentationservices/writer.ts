@@ -1,16 +1,18 @@
-import { validate as runRules, type ValidationError } from 'class-validator';
+import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
+import type { UserRecord } from '../../core/model';
 import { SourceError } from '../../core/errors';
 import {
   runWrite, type CreateUserInput, type SourceWriter, type UpdateUserInput, type UserErrorRecord, type WriteInput, type WriteOutcome, type WriteRecorder,
 } from '../../core/writes';
 import { path } from '../../http/path';
+import { checkValues as check } from '../../kit';
 import type { PsClient } from './client';
-import type { PsReader } from './loaders';
 import {
-  ASSIGN_ROLE_FIELDS, CREATE_FIELDS, GRANT_FACILITY_FIELDS, SET_ACTIVE_FIELDS, UPDATE_FIELDS, readUser, readUsers, splitFacilityNativeId,
+  ASSIGN_ROLE_FIELDS, CREATE_FIELDS, GRANT_FACILITY_FIELDS, SET_ACTIVE_FIELDS, UPDATE_FIELDS, mapUser, readUser, readUsers, splitFacilityNativeId,
   vendorStatus, type FieldMap,
 } from './mapper';
+import type { PsScope } from './scope';
 import { AssignUserTypeRules, CreateUserRules, GrantFacilityRules, UpdateUserRules, UserIdRules } from './rules';
 import type { PsUser } from './wire';
 
@@ -22,31 +24,35 @@ type Form = Record<string, string | undefined>;
  * and role every time: they are re-sent as read, with the change applied. email, password, tagId
  * and status go only when they change (empty means "unchanged" to the vendor). No write is retried
  * except the client's single retry after a 401, which the vendor answers before applying anything.
+ * The request's reader is told what each write did (`reader.written`).
  */
 export class PsWriter implements SourceWriter {
   constructor(
     private readonly sourceId: string,
     private readonly client: PsClient,
-    private readonly reader: PsReader,
+    /** This connector's reader of the same request. */
+    private readonly reader: SourceReader,
+    /** The request's organizations, shared with the reader. */
+    private readonly scope: PsScope,
     private readonly ctx: RequestContext,
   ) {}
 
   async validate(write: WriteInput): Promise<UserErrorRecord[]> {
     switch (write.op) {
       case 'createUser':
-        return check(new CreateUserRules(), write.input, 'input.');
+        return check(CreateUserRules, write.input, 'input.');
       case 'updateUser':
-        return [...(await check(new UserIdRules(), { userId: write.nativeId })), ...(await check(new UpdateUserRules(), write.input, 'input.'))];
+        return [...(await check(UserIdRules, { userId: write.nativeId })), ...(await check(UpdateUserRules, write.input, 'input.'))];
       case 'assignUserType':
       case 'removeUserType':
-        return check(new AssignUserTypeRules(), { userId: write.nativeId, userTypeId: write.userTypeId });
+        return check(AssignUserTypeRules, { userId: write.nativeId, userTypeId: write.userTypeId });
       case 'grantFacilityAccess':
       case 'updateFacilityAccess':
       case 'revokeFacilityAccess':
-        return check(new GrantFacilityRules(), { userId: write.nativeId, facilityId: write.facilityId });
+        return check(GrantFacilityRules, { userId: write.nativeId, facilityId: write.facilityId });
       case 'setUserActive':
       case 'deleteUser':
-        return check(new UserIdRules(), { userId: write.nativeId });
+        return check(UserIdRules, { userId: write.nativeId });
     }
   }
 
@@ -68,7 +74,7 @@ export class PsWriter implements SourceWriter {
       const data = await this.client.call({ method: 'POST', path: '/users', route: '/users', params: form, fields: CREATE_FIELDS, ctx: this.ctx, recorder: rec });
       // The vendor's answer is the new user; should it carry nothing usable, find it by username.
       const created = readUser(data) ?? (await this.findByUsername(input.username!, rec));
-      return this.reader.remember(created);
+      return this.remember(created);
     });
   }
 
@@ -91,7 +97,7 @@ export class PsWriter implements SourceWriter {
   deleteUser(nativeId: string): Promise<WriteOutcome> {
     return runWrite(this.sourceId, async (rec) => {
       await this.notFoundAsUserId(this.client.call({ method: 'DELETE', path: path`/users/${nativeId}`, route: '/users/{userId}', ctx: this.ctx, recorder: rec }));
-      await this.reader.forget(nativeId);
+      this.reader.written(nativeId, { kind: 'deleted' });
       return null;
     });
   }
@@ -124,7 +130,7 @@ export class PsWriter implements SourceWriter {
         this.client.call({ method: 'POST', path: path`/users/${nativeId}`, route: '/users/{userId}', params: form, fields, selfEditOf: nativeId, ctx: this.ctx, recorder: rec }),
       );
       const after = readUser(data) ?? (await this.read(nativeId, rec));
-      return this.reader.remember(after);
+      return this.remember(after);
     });
   }
 
@@ -133,7 +139,7 @@ export class PsWriter implements SourceWriter {
     const data = await this.notFoundAsUserId(this.client.call({ method: 'GET', path: path`/users/${nativeId}`, route: '/users/{userId}', ctx: this.ctx, recorder: rec }));
     const user = readUser(data);
     if (!user) throw new SourceError('SOURCE_BAD_RESPONSE', this.sourceId);
-    if (!(await this.reader.shows(user))) throw new SourceError('NOT_FOUND', this.sourceId, 'No such user.', { field: 'userId' });
+    if (!(await this.scope.shows(user))) throw new SourceError('NOT_FOUND', this.sourceId, 'No such user.', { field: 'userId' });
     return user;
   }
 
@@ -144,6 +150,13 @@ export class PsWriter implements SourceWriter {
     return found;
   }
 
+  /** The user as the vendor answered the write, told to the request's reader. */
+  private remember(raw: PsUser): UserRecord {
+    const user = mapUser(this.sourceId, raw);
+    this.reader.written(user.nativeId, { kind: 'saved', user });
+    return user;
+  }
+
   private async notFoundAsUserId<T>(p: Promise<T>): Promise<T> {
     try {
       return await p;
@@ -152,15 +165,4 @@ export class PsWriter implements SourceWriter {
       throw err;
     }
   }
-}
-
-/** Runs one rules class over `values`; one error per failing field, named `${prefix}${property}`. */
-async function check<T extends object>(rules: T, values: object, prefix = ''): Promise<UserErrorRecord[]> {
-  Object.assign(rules, values);
-  const errors: ValidationError[] = await runRules(rules, { stopAtFirstError: true, forbidUnknownValues: false });
-  return errors.map((e) => ({
-    field: `${prefix}${e.property}`,
-    code: 'BAD_USER_INPUT' as const,
-    message: Object.values(e.constraints ?? {})[0] ?? `${prefix}${e.property} is not valid`,
-  }));
 }
