@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from './migrations';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +31,7 @@ async function restartScenario(config: StoreConfig, backend: 'pglite' | 'postgre
     assert.equal(store.backend, backend);
     assert.deepEqual(
       (({ event, backend: b, schemaVersion, migrationsApplied, recoveredPending }) => ({ event, backend: b, schemaVersion, migrationsApplied, recoveredPending }))(openLine(first.lines) as never),
-      { event: 'store_open', backend, schemaVersion: 2, migrationsApplied: 2, recoveredPending: 0 },
+      { event: 'store_open', backend, schemaVersion: LATEST_VERSION, migrationsApplied: LATEST_VERSION, recoveredPending: 0 },
     );
     assert.equal(typeof openLine(first.lines).openMs, 'number');
     await store.audit.insert(pending);

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger';
 import { createAuditRepository } from './audit-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
+import { createMirrorRepository } from './mirror-repository';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { SqlClient } from './sql';
@@ -26,6 +27,7 @@ export interface StartOptions {
 export async function startStore(sql: SqlClient, backend: Store['backend'], options: StartOptions): Promise<Store> {
   const audit = createAuditRepository(sql);
   const idempotency = createIdempotencyRepository(sql);
+  const mirror = createMirrorRepository(sql);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -53,5 +55,5 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
     await close().catch(() => undefined);
     throw err;
   }
-  return { backend, audit, idempotency, close };
+  return { backend, audit, idempotency, mirror, close };
 }

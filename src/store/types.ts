@@ -4,6 +4,7 @@
  * the same SQL. Nothing outside src/store/ writes SQL.
  */
 import type { CallerKind } from '../auth/caller';
+import type { MirrorRepository } from './mirror-repository';
 
 export type AuditOutcome = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'DENIED' | 'UNKNOWN';
 
@@ -95,6 +96,7 @@ export interface Store {
   readonly backend: 'pglite' | 'postgres';
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly mirror: MirrorRepository;
   close(): Promise<void>;
 }
 
