@@ -9,9 +9,8 @@ import { errorCodes, operationOf, requestOutcome } from './access-log-plugin';
 
 const isServerSide = (code: string) => code.startsWith('SOURCE_') || code === 'INTERNAL_SERVER_ERROR' || code === 'OUTCOME_UNKNOWN' || code === 'AUDIT_UNAVAILABLE';
 
-
 /**
- * One SERVER span per GraphQL operation (DESIGN.md §13), the parent of the CLIENT spans
+ * One SERVER span per GraphQL operation (docs/observability.md), the parent of the CLIENT spans
  * vendor-http.ts opens for each vendor call.
  *
  * Why two halves: Apollo's plugin hooks are called around the phases of a request but none of

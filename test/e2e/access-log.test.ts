@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../support/stack';
 import { makeCallers, type TestCallers } from '../support/callers';
 
 /**
- * The access log (DESIGN.md §13, issue 9): exactly one `request` line per /graphql request —
+ * The access log (docs/observability.md): exactly one `request` line per /graphql request —
  * answered, failed in part, or refused before Apollo — with the operation, status, error codes and
  * the vendor calls per source as the simulators saw them; and never the query text, the variables
  * or anything a result held (a user's e-mail, name, username).
@@ -158,13 +158,15 @@ describe('access line of an answered request', () => {
 });
 
 describe('access line of a refused request (answered before any resolver ran)', () => {
-  test('401 without a credential, 413 over maxBodyBytes, 400 over maxDepth (8), 400 not JSON: one line each, refused, no vendor call', async () => {
+  test('401 without a credential, 413 over maxBodyBytes, 400 over maxDepth (8), 400 not JSON, 400 no query: one line each, refused, no vendor call', async () => {
     await stack.clearLogs();
     const cases: Array<{ init: RequestInit; status: number; code: string }> = [
       { init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { id } }' }) }, status: 401, code: 'UNAUTHENTICATED' },
       { init: { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: `{ sources { id } } # ${'x'.repeat(5000)}` }) }, status: 413, code: 'QUERY_TOO_COMPLEX' },
       { init: { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: 'query Deep { users(first: 1) { edges { node { facilityAccess { facility { source { capabilities { operations { operation } } } } } } } } }' }) }, status: 400, code: 'QUERY_TOO_COMPLEX' },
       { init: { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"query": ' }, status: 400, code: 'BAD_REQUEST' },
+      // JSON but no query: Apollo answers before any plugin hook runs.
+      { init: { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"variables": {}}' }, status: 400, code: 'BAD_REQUEST' },
     ];
     for (const c of cases) {
       const res = await fetch(stack.url, c.init);

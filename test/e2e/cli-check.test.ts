@@ -12,7 +12,7 @@ import { SimControl } from '../../src/sim/control';
 import { sourceIdFor, writeSimulatorConfig } from '../../src/cli/simulators';
 
 /**
- * `staffgraph check --config FILE` (DESIGN.md §13) against running simulators: one line per
+ * `staffgraph check --config FILE` (docs/observability.md) against running simulators: one line per
  * source, exit 0 only if every source signed in, 2 for a config with problems (and then no
  * vendor is called), and never a credential or a URL in what it prints.
  */

@@ -6,7 +6,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { startStack, type Stack } from '../support/stack';
 
 /**
- * Traces (DESIGN.md §13): one SERVER span per GraphQL operation, one CLIENT span per vendor call
+ * Traces (docs/observability.md): one SERVER span per GraphQL operation, one CLIENT span per vendor call
  * as its child in the same trace, an inbound `traceparent` continued, and no attribute holding a
  * real vendor path, the query text or a variable. The gateway runs in this process (startStack),
  * so a provider registered here with an in-memory exporter sees every span it makes.
