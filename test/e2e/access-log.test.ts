@@ -153,6 +153,7 @@ describe('access line of an answered request', () => {
     const res = await stack.gql('mutation Nope { deleteUser(id: "x") { id } }', {}, auth);
     const line = await oneLine(res.headers.get('x-request-id'));
     assert.equal(line.operation, 'Nope');
+    assert.equal(line.operationType, 'mutation');
     assert.ok(line.errors !== '', 'refused or invalid');
   });
 });
