@@ -14,6 +14,11 @@ export interface RequestContext {
    * vendor HTTP stack, read by the access log line; absent for work outside a request.
    */
   vendorCalls?: Map<string, number>;
+  /**
+   * Work nobody is waiting for (a mirror refresh): it queues behind live requests in the source's
+   * rate limiter, so live traffic keeps the vendor's budget first.
+   */
+  background?: boolean;
 }
 
 /** A context for work outside a GraphQL request (health checks, CLI, tests). */

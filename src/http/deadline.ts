@@ -1,15 +1,15 @@
 import type { RequestContext } from '../core/context';
+import { timeoutSignal } from './timeout-signal';
 
 /**
  * The signal and time budget of one attempt of a vendor call: the source's per-call timeout,
  * further capped by the GraphQL request's deadline, and cancelled with the request.
  * Returns null when no time is left (the call is not sent).
  */
-export function attemptBudget(ctx: RequestContext | undefined, callTimeoutMs: number, now = Date.now()): { signal: AbortSignal; timeoutMs: number } | null {
+export function attemptBudget(ctx: RequestContext | undefined, callTimeoutMs: number, now = Date.now()): { signal: AbortSignal; timeoutMs: number; dispose(): void } | null {
   const timeoutMs = Math.min(callTimeoutMs, (ctx?.deadlineAt ?? Infinity) - now);
   if (timeoutMs <= 0) return null;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: ctx ? AbortSignal.any([timeout, ctx.signal]) : timeout, timeoutMs };
+  return { ...timeoutSignal(timeoutMs, ctx?.signal), timeoutMs };
 }
 
 /** Milliseconds left before the request's deadline (Infinity outside a request). */

@@ -50,3 +50,13 @@ test('0 turns spacing off; an aborted signal is refused at once', async () => {
   await assert.rejects(new IntervalLimiter(1000).run(async () => 1, AbortSignal.abort(new Error('gone'))), /gone/);
   assert.throws(() => new IntervalLimiter(-1), RangeError);
 });
+
+test('background callers (a mirror refresh) wait while live callers are queued, and go first only when none is', async () => {
+  const limiter = new IntervalLimiter(60);
+  await limiter.run(async () => undefined);
+  const order: string[] = [];
+  const bg = [1, 2].map((i) => limiter.run(async () => void order.push(`bg${i}`), undefined, true));
+  const live = [1, 2].map((i) => limiter.run(async () => void order.push(`live${i}`)));
+  await Promise.all([...bg, ...live]);
+  assert.deepEqual(order, ['live1', 'live2', 'bg1', 'bg2']);
+});

@@ -13,6 +13,8 @@ export class IntervalLimiter {
   /** Epoch ms at which the next call may start. */
   private nextAt = 0;
   private readonly waiting: Array<{ grant: () => void }> = [];
+  /** Background work (a mirror refresh): served only when no live request waits. */
+  private readonly background: Array<{ grant: () => void }> = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly minIntervalMs: number) {
@@ -20,20 +22,23 @@ export class IntervalLimiter {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.background.length;
   }
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, background = false): Promise<T> {
+    await this.acquire(signal, background);
     return task();
   }
 
-  /** Resolves when this caller may start; rejects at once (taking nothing) when `signal` aborts. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when this caller may start; rejects at once (taking nothing) when `signal` aborts.
+   * A `background` caller is granted a slot only when no live caller is waiting for it.
+   */
+  acquire(signal?: AbortSignal, background = false): Promise<void> {
     if (signal?.aborted) return Promise.reject(cancelled(signal));
     if (this.minIntervalMs === 0) return Promise.resolve();
     const now = Date.now();
-    if (this.waiting.length === 0 && now >= this.nextAt) {
+    if (this.queued === 0 && now >= this.nextAt) {
       this.nextAt = now + this.minIntervalMs;
       return Promise.resolve();
     }
@@ -44,25 +49,26 @@ export class IntervalLimiter {
           resolve();
         },
       };
+      const queue = background ? this.background : this.waiting;
       const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
-        if (this.waiting.length === 0) this.stopTimer();
+        const at = queue.indexOf(waiter);
+        if (at >= 0) queue.splice(at, 1);
+        if (this.queued === 0) this.stopTimer();
         reject(cancelled(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(waiter);
+      queue.push(waiter);
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.timer || this.waiting.length === 0) return;
+    if (this.timer || this.queued === 0) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       const now = Date.now();
       if (now >= this.nextAt) {
-        const next = this.waiting.shift();
+        const next = this.waiting.shift() ?? this.background.shift();
         if (next) {
           this.nextAt = now + this.minIntervalMs;
           next.grant();

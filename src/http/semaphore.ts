@@ -1,4 +1,4 @@
-import { cancelled } from './cancel';
+import { SourceError } from '../core/errors';
 
 /**
  * A counting semaphore: at most `limit` tasks run at once, the rest wait in FIFO order. Created
@@ -12,7 +12,15 @@ export class Semaphore {
   private running = 0;
   private readonly waiting: Array<{ grant: () => void }> = [];
 
-  constructor(readonly limit: number) {
+  /**
+   * @param sourceId named in the SOURCE_TIMEOUT a cancelled waiter is rejected with: the wait runs
+   * outside the vendor HTTP stack (which maps its own), so the semaphore says it itself — a raw
+   * AbortError here used to surface as INTERNAL_SERVER_ERROR.
+   */
+  constructor(
+    readonly limit: number,
+    private readonly sourceId = '',
+  ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Semaphore limit must be a positive integer, got ${limit}`);
   }
 
@@ -36,7 +44,7 @@ export class Semaphore {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(cancelled(signal));
+    if (signal?.aborted) return Promise.reject(this.timedOut());
     if (this.running < this.limit) {
       this.running++;
       return Promise.resolve();
@@ -52,11 +60,15 @@ export class Semaphore {
       const onAbort = () => {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(cancelled(signal));
+        reject(this.timedOut());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  private timedOut(): SourceError {
+    return new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false });
   }
 
   private release(): void {

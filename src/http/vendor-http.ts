@@ -8,6 +8,7 @@ import { stripUndefined } from '../core/objects';
 import { setResponseStatus, setTransportOutcome, vendorSpan } from '../observability/tracing';
 import { SourceBreaker } from './breaker';
 import { attemptBudget } from './deadline';
+import { timeoutSignal } from './timeout-signal';
 import { IntervalLimiter } from './limiter';
 import { createPool } from './pool';
 import { resilienceSettings } from './resilience';
@@ -108,7 +109,9 @@ export class VendorHttp {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
-    const signal = req.ctx?.signal ?? AbortSignal.timeout(this.settings.requestTimeoutMs);
+    // Outside a request (health checks, CLI): the call's own timeout bounds retries too.
+    const own = req.ctx ? null : timeoutSignal(this.settings.requestTimeoutMs);
+    const signal = req.ctx?.signal ?? own!.signal;
     const deadlineAt = Math.min(req.ctx?.deadlineAt ?? Infinity, started + (req.ctx ? Infinity : this.settings.requestTimeoutMs));
     const state = { sent: false };
     const attempt = () => this.breaker.run(() => this.attempt(req, state), signal);
@@ -128,16 +131,27 @@ export class VendorHttp {
       const mapped = transportError(this.sourceId, cause(err), state.sent);
       this.logger.warn('upstream_failed', { source: this.sourceId, method: req.method, route: req.route, code: mapped.code, cause: errCode(cause(err)), ms: Date.now() - started });
       throw mapped;
+    } finally {
+      own?.dispose();
     }
   }
 
   /** One attempt: waits for the limiter, sends, reads the capped body. Throws raw transport errors. */
   private async attempt(req: HttpRequest, state: { sent: boolean }): Promise<HttpResponse> {
-    const ctxSignal = req.ctx?.signal;
     const budget = attemptBudget(req.ctx, this.settings.requestTimeoutMs);
     if (!budget) throw new NotVendorFault(new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
     try {
-      await this.limiter.acquire(budget.signal);
+      return await this.send(req, state, budget.signal);
+    } finally {
+      budget.dispose();
+    }
+  }
+
+  private async send(req: HttpRequest, state: { sent: boolean }, signal: AbortSignal): Promise<HttpResponse> {
+    const ctxSignal = req.ctx?.signal;
+    const budget = { signal };
+    try {
+      await this.limiter.acquire(budget.signal, req.ctx?.background ?? false);
     } catch (err) {
       // Ran out of time (or was cancelled) waiting for our own rate limit: nothing was sent and
       // the vendor did nothing wrong, so the breaker must not count it.

@@ -32,7 +32,11 @@ export function gatewayPlugin(logger: Logger): ApolloServerPlugin<RequestScope> 
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           // Failure messages are SourceError messages: generic by construction (see core/errors.ts).
-          const withSource = contextValue.failures.map((f) => ({ message: f.message, path: [...f.path], extensions: { code: f.code, source: f.sourceId } }));
+          const withSource = contextValue.failures.map((f) => ({
+            message: f.message,
+            path: [...f.path],
+            extensions: { code: f.code, source: f.sourceId, ...(f.retryAfterSeconds != null ? { retryAfterSeconds: f.retryAfterSeconds } : {}) },
+          }));
           const errors = [...(result.errors ?? []), ...withSource].map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId } } : e,
           );

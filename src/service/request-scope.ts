@@ -17,6 +17,8 @@ export interface ReportedFailure {
   code: string;
   message: string;
   path: ReadonlyArray<string | number>;
+  /** SOURCE_RATE_LIMITED: the vendor's Retry-After, so a client reading partial data can back off too. */
+  retryAfterSeconds?: number;
 }
 
 /** What lives once per process and every request shares (created at start). */
@@ -52,6 +54,7 @@ export class RequestScope {
   readonly returnedUsers = new Set<string>();
   private readonly readers = new Map<string, SourceReader>();
   private readonly abort = new AbortController();
+  private readonly deadlineTimer: NodeJS.Timeout;
 
   constructor(
     private readonly shared: SharedServices,
@@ -60,10 +63,14 @@ export class RequestScope {
     requestId: string = randomUUID(),
   ) {
     const deadlineAt = Date.now() + shared.requestTimeoutMs;
+    this.deadlineTimer = setTimeout(() => this.abort.abort(new DOMException('The request deadline passed.', 'TimeoutError')), shared.requestTimeoutMs).unref();
     this.request = {
       requestId,
       deadlineAt,
-      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(shared.requestTimeoutMs)]),
+      // Our own timer, not AbortSignal.any([…, AbortSignal.timeout()]): on Node 20 a garbage
+      // collection can drop the timeout held only weakly by `any`, and the deadline never fires
+      // (src/http/timeout-signal.ts). Cleared in dispose().
+      signal: this.abort.signal,
       vendorCalls: new Map(),
     };
   }
@@ -86,6 +93,7 @@ export class RequestScope {
 
   /** Cancels upstream work still running (client went away, or the response was sent). */
   dispose(): void {
+    clearTimeout(this.deadlineTimer);
     this.abort.abort();
   }
 
@@ -126,6 +134,6 @@ export class RequestScope {
   /** Records a source failure once per (source, code): the response gets one error for it. */
   reportFailure(err: SourceError, path: ReadonlyArray<string | number>): void {
     if (this.failures.some((f) => f.sourceId === err.sourceId && f.code === err.code)) return;
-    this.failures.push({ sourceId: err.sourceId, code: err.code, message: err.message, path });
+    this.failures.push({ sourceId: err.sourceId, code: err.code, message: err.message, path, ...(err.details.retryAfterSeconds != null ? { retryAfterSeconds: err.details.retryAfterSeconds } : {}) });
   }
 }

@@ -6,7 +6,7 @@ import { encodeId } from '../../src/core/ids';
 import { Matrix, codes, matching, oneError, sample, scrape, timed, until } from './resilience-kit';
 
 /**
- * Resilience tier, the per-source circuit breaker (DESIGN.md §13: "An open breaker answers
+ * Resilience tier, the per-source circuit breaker (docs/resilience.md: "An open breaker answers
  * SOURCE_UNAVAILABLE with no vendor call; one probe after the cooldown"), through the gateway.
  *
  * breakerFailures 3, breakerCooldownMs 1000, and retries 0 so that one failing query is one

@@ -88,12 +88,7 @@ describe('every vendor hanging', () => {
     }
   });
 
-  test('all five never answer: answered by the deadline with one SOURCE_TIMEOUT per source at path ["users"] (asked 3 times)', {
-    todo:
-      'BUG (src/http/semaphore.ts:40/:57 with src/http/cancel.ts:7): a Semaphore wait whose signal has aborted (request deadline) rejects with the raw signal reason (DOMException TimeoutError), not a SourceError; ' +
-      'PainChek runs every call under its Semaphore, so when the deadline fires before its turn the users walk gets an unmapped error: INTERNAL_SERVER_ERROR and data null (about one run in two). ' +
-      'Also the deadline itself is lost when a GC runs first (see the GC tests below): answered after 7.6 s once',
-  }, async () => {
+  test('all five never answer: answered by the deadline with one SOURCE_TIMEOUT per source at path ["users"] (asked 3 times)', async () => {
     const stack = await hangingStack();
     try {
       for (let round = 0; round < 3; round++) {
@@ -122,11 +117,7 @@ describe('every vendor hanging', () => {
   // AbortSignal.any([controller.signal, AbortSignal.timeout(ms)]) holds its sources weakly on
   // Node 20: when nothing else references the timeout signal and a GC runs before it fires, it
   // never fires. These two tests force that GC (in this process, where the gateway runs).
-  test('a GC while a vendor hangs does not cancel the request deadline (requestTimeoutMs 1500)', {
-    todo:
-      'BUG (src/service/request-scope.ts:68, not src/http; and src/http/deadline.ts:12): the request signal is AbortSignal.any([abort, AbortSignal.timeout(requestTimeoutMs)]) and the timeout signal is referenced by nothing else; ' +
-      'after a GC it never fires, so waits bounded only by ctx.signal (a shared login, a limiter or semaphore place) outlive the deadline — here PainChek\'s login wait lasts until its 10 s headers timeout',
-  }, async () => {
+  test('a GC while a vendor hangs does not cancel the request deadline (requestTimeoutMs 1500)', async () => {
     const stack = await startStack({ vendors: [findVendor('painchek')!], users: 5, requestTimeoutMs: DEADLINE_MS });
     try {
       await stack.sims.painchek!.control.fault({ kind: 'hang' });
@@ -146,11 +137,7 @@ describe('every vendor hanging', () => {
     }
   });
 
-  test('a GC while a vendor hangs does not cancel the per-call timeout (http.requestTimeoutMs 1000 under a 20 s deadline)', {
-    todo:
-      'BUG (src/http/deadline.ts:12): attemptBudget returns AbortSignal.any([AbortSignal.timeout(timeoutMs), ctx.signal]) and keeps no reference to the timeout signal; after a GC the per-call timeout never fires, ' +
-      'the attempt ends only at undici\'s headersTimeout (10 s) — which is retried, so the call takes 20 s instead of 1 s',
-  }, async () => {
+  test('a GC while a vendor hangs does not cancel the per-call timeout (http.requestTimeoutMs 1000 under a 20 s deadline)', async () => {
     const stack = await startStack({ vendors: [findVendor('coremr')!], users: 5, http: { requestTimeoutMs: 1000 } });
     try {
       await stack.sims.coremr!.control.fault({ kind: 'hang' });
@@ -171,9 +158,7 @@ describe('every vendor hanging', () => {
     }
   });
 
-  test('the deadline passing while per-user calls wait in the semaphore: those fields are SOURCE_TIMEOUT, not INTERNAL_SERVER_ERROR', {
-    todo: 'BUG (src/http/semaphore.ts:57): a waiter aborted by the request deadline rejects with the raw DOMException TimeoutError; CorEMR\'s loaders pass it on, so the field is masked INTERNAL_SERVER_ERROR',
-  }, async () => {
+  test('the deadline passing while per-user calls wait in the semaphore: those fields are SOURCE_TIMEOUT, not INTERNAL_SERVER_ERROR', async () => {
     // One per-user call at a time, each held 1 s by the vendor, under a 1.5 s deadline: the first
     // user's types are read, the second is in flight at the deadline, the third and fourth wait.
     const stack = await startStack({ vendors: [findVendor('coremr')!], users: 10, requestTimeoutMs: 1500, http: { maxConcurrency: 1 } });
@@ -270,11 +255,7 @@ describe('a client that gives up gives its place back', () => {
 });
 
 describe('SIGTERM', () => {
-  test('`staffgraph serve` on SIGTERM: the request in flight finishes with its data, a new one is refused, the process exits 0', {
-    todo:
-      'BUG (src/server/http-server.ts:75, not src/http): ApolloServer is built without stopOnTerminationSignals: false, so outside NODE_ENV=test it installs its own SIGTERM handler, ' +
-      'which stops Apollo and re-sends SIGTERM to the process; src/cli/main.ts:102 takes that as the second signal ("stops at once") and app.close() cuts the in-flight request within ~10 ms',
-  }, async () => {
+  test('`staffgraph serve` on SIGTERM: the request in flight finishes with its data, a new one is refused, the process exits 0', async () => {
     // The drain itself (503 SHUTTING_DOWN, /readyz, keep-alive, the grace cut) is covered by
     // test/e2e/operations.test.ts through app.drain(); this is the real signal on the real CLI.
     const coremr = findVendor('coremr')!;

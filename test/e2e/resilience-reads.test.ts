@@ -10,7 +10,7 @@ import { openTestStore } from '../../src/store/open-store';
 import { Matrix, codes, matching, oneError, sample, scrape, timed } from './resilience-kit';
 
 /**
- * Resilience tier, reads and writes against one vendor failing (DESIGN.md §13), through the
+ * Resilience tier, reads and writes against one vendor failing (docs/resilience.md), through the
  * gateway over loopback HTTP. Each case asserts what the client sees (code, path), how many
  * attempts reached the simulator (its request log) and, where it matters, the time.
  *
@@ -238,9 +238,7 @@ describe('rate limits', () => {
     matrix.add({ case: '429 Retry-After 120 (users list)', code: codes(res), attempts: String(lists.length), ms });
   });
 
-  test('429 with Retry-After: 120 on a list: the partial-result error carries extensions.retryAfterSeconds 120', {
-    todo: 'BUG (src/service/request-scope.ts:129 + src/server/gateway-plugin.ts:35): a source failure reported next to partial data keeps only code and source, so DESIGN §13\'s retryAfterSeconds is lost on `users`',
-  }, async () => {
+  test('429 with Retry-After: 120 on a list: the partial-result error carries extensions.retryAfterSeconds 120', async () => {
     await stack.sims.coremr!.control.fault({ kind: 'rate-limit', retryAfterSeconds: 120, method: 'GET', path: COREMR_LIST.source });
     const res = await stack.gql(LIST_QUERY);
     assertListFailed(res, 'SOURCE_RATE_LIMITED');
