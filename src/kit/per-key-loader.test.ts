@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { SourceError } from '../core/errors';
 import { Semaphore } from '../http/semaphore';
 import { PerKeyLoader } from './per-key-loader';
 
@@ -15,7 +16,7 @@ describe('PerKeyLoader', () => {
         await new Promise((r) => setTimeout(r, 5));
         return k.toUpperCase();
       },
-      { semaphore: sem, signal: new AbortController().signal },
+      { sourceId: 's', semaphore: sem, signal: new AbortController().signal },
     );
     const out = await Promise.all(['a', 'b', 'c', 'a', 'd'].map((k) => loader.load(k)));
     assert.deepEqual(out, ['A', 'B', 'C', 'A', 'D']);
@@ -30,7 +31,7 @@ describe('PerKeyLoader', () => {
         if (k === 'bad' && attempts++ === 0) throw new Error('transient');
         return k;
       },
-      { semaphore: new Semaphore(4), signal: new AbortController().signal },
+      { sourceId: 's', semaphore: new Semaphore(4), signal: new AbortController().signal },
     );
     const [good, bad] = await Promise.allSettled([loader.load('good'), loader.load('bad')]);
     assert.equal(good.status, 'fulfilled');
@@ -46,12 +47,13 @@ describe('PerKeyLoader', () => {
     const holding = sem.run(() => new Promise<void>((r) => (release = r)));
     const gone = new AbortController();
     let called = false;
-    const loader = new PerKeyLoader<string, string>(async (k) => ((called = true), k), { semaphore: sem, signal: gone.signal });
+    const loader = new PerKeyLoader<string, string>(async (k) => ((called = true), k), { sourceId: 'src', semaphore: sem, signal: gone.signal });
     const p = loader.load('x');
     await new Promise((r) => setImmediate(r));
     assert.equal(sem.queued, 1);
     gone.abort();
-    await assert.rejects(p);
+    // Reported as this source's SOURCE_TIMEOUT (nothing sent), whatever the wait rejected with.
+    await assert.rejects(p, (e: unknown) => e instanceof SourceError && e.code === 'SOURCE_TIMEOUT' && e.sourceId === 'src' && e.details.requestSent === false);
     assert.equal(sem.queued, 0);
     release();
     await holding;
@@ -59,7 +61,7 @@ describe('PerKeyLoader', () => {
   });
 
   it('prime replaces a cached value', async () => {
-    const loader = new PerKeyLoader<string, string>(async (k) => `fetched ${k}`, { semaphore: null, signal: new AbortController().signal });
+    const loader = new PerKeyLoader<string, string>(async (k) => `fetched ${k}`, { sourceId: 's', semaphore: null, signal: new AbortController().signal });
     assert.equal(await loader.load('k'), 'fetched k');
     loader.prime('k', 'primed');
     assert.equal(await loader.load('k'), 'primed');

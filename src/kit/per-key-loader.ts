@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { SourceError } from '../core/errors';
 import type { Semaphore } from '../http/semaphore';
 
 /**
@@ -12,16 +13,25 @@ import type { Semaphore } from '../http/semaphore';
  *
  * `semaphore: null` is for a fetch that takes its own places (several pages per key): holding a
  * place while waiting for more could deadlock the source.
+ *
+ * A key whose request was cancelled or ran out of time while waiting for a place fails with
+ * SOURCE_TIMEOUT for this source (requestSent false: nothing was sent) — whatever the wait rejected
+ * with — so the field is reported with its code and source instead of being masked.
  */
 export class PerKeyLoader<K, V> {
   private readonly loader: DataLoader<K, V, string>;
 
   constructor(
     fetch: (key: K) => Promise<V>,
-    opts: { semaphore: Semaphore | null; signal: AbortSignal; cacheKey?: (key: K) => string },
+    opts: { sourceId: string; semaphore: Semaphore | null; signal: AbortSignal; cacheKey?: (key: K) => string },
   ) {
     const one = (key: K): Promise<V> => (opts.semaphore ? opts.semaphore.run(() => fetch(key), opts.signal) : fetch(key));
-    this.loader = new DataLoader<K, V, string>((keys) => Promise.all(keys.map((k) => one(k).catch(toError))), {
+    const failure = (e: unknown): Error => {
+      if (e instanceof SourceError) return e.sourceId ? e : new SourceError(e.code, opts.sourceId, e.message, e.details);
+      if (opts.signal.aborted) return new SourceError('SOURCE_TIMEOUT', opts.sourceId, undefined, { requestSent: false });
+      return toError(e);
+    };
+    this.loader = new DataLoader<K, V, string>((keys) => Promise.all(keys.map((k) => one(k).catch(failure))), {
       cacheKeyFn: opts.cacheKey ?? ((k: K) => String(k)),
     });
   }

@@ -11,7 +11,7 @@ const user = (id: string): UserRecord => ({
 
 test('saved primes, deleted primes null, unknown forgets, relations leave the user alone', async () => {
   let fetched = 0;
-  const users = new PerKeyLoader<string, UserRecord | null>(async (id) => (fetched++, user(`${id}-fetched`)), { semaphore: null, signal: new AbortController().signal });
+  const users = new PerKeyLoader<string, UserRecord | null>(async (id) => (fetched++, user(`${id}-fetched`)), { sourceId: 's', semaphore: null, signal: new AbortController().signal });
   applyToUserCache(users, 'a', { kind: 'saved', user: user('a') });
   assert.equal((await users.load('a'))!.displayName, 'a');
   applyToUserCache(users, 'a', { kind: 'relations' });

@@ -144,7 +144,7 @@ export class CoremrReader implements SourceReader {
 
   /** One call per username, all at once, each under the source's semaphore (kit PerKeyLoader). */
   private perUser<V>(fetch: (username: string) => Promise<V>): PerKeyLoader<string, V> {
-    return new PerKeyLoader(fetch, { semaphore: this.semaphore, signal: this.ctx.signal });
+    return new PerKeyLoader(fetch, { sourceId: this.sourceId, semaphore: this.semaphore, signal: this.ctx.signal });
   }
 }
 

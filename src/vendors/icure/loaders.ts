@@ -44,7 +44,7 @@ export class IcureReader implements SourceReader {
     private readonly ctx: RequestContext,
   ) {
     // iCure has no batch get-by-ids on v2 users that we rely on: one GET per id, in parallel under the cap.
-    this.users = new PerKeyLoader((id) => this.fetchUser(id), { semaphore, signal: ctx.signal });
+    this.users = new PerKeyLoader((id) => this.fetchUser(id), { sourceId, semaphore, signal: ctx.signal });
   }
 
   async listUsers(args: { filter: UserFilter; after: string | null; first: number; include: { userTypes: boolean; facilityAccess: boolean } }): Promise<UserPage> {

@@ -42,12 +42,12 @@ export class PainChekReader implements SourceReader {
         const u = await this.client.getUser(this.ctx, uuid);
         return u ? toUserRecord(this.sourceId, u) : null;
       },
-      { semaphore: limit, signal: ctx.signal },
+      { sourceId, semaphore: limit, signal: ctx.signal },
     );
     // Several pages per site, each taking its own place: the loader itself holds none.
     this.siteAccess = new PerKeyLoader(
       async (site) => (await this.allPages((page) => this.client.listSiteAccess(this.ctx, site, page))).filter((r) => r.active).map((r) => r.user),
-      { semaphore: null, signal: ctx.signal },
+      { sourceId, semaphore: null, signal: ctx.signal },
     );
   }
 

@@ -49,7 +49,7 @@ export class PsReader implements SourceReader {
     private readonly scope: PsScope,
     readonly ctx: RequestContext,
   ) {
-    this.users = new PerKeyLoader((id) => this.fetchUser(id), { semaphore: deps.semaphore, signal: ctx.signal });
+    this.users = new PerKeyLoader((id) => this.fetchUser(id), { sourceId: deps.sourceId, semaphore: deps.semaphore, signal: ctx.signal });
   }
 
   // ---- users -----------------------------------------------------------------------------------
