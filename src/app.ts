@@ -1,3 +1,4 @@
+import { SizeHints } from './service/size-hints';
 import type { GatewayConfig } from './config/config';
 import type { StartedSimulator, VendorModule } from './core/connector';
 import type { Logger } from './core/logger';
@@ -51,6 +52,7 @@ export async function startApp(
     cors: config.server.cors,
     auditReads: config.audit.reads,
     metrics,
+    sizeHints: new SizeHints(),
   });
   return {
     ...gateway,

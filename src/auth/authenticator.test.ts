@@ -73,11 +73,11 @@ describe('authenticator', () => {
         assert.equal(result.caller.id, 'hr-offboarding');
         assert.deepEqual([...result.caller.scopes], ['users:read', 'users:write']);
         assert.equal(logged.length, 1);
-        assert.deepEqual({ ...logged[0], t: undefined }, { t: undefined, level: 'debug', event: 'auth_ok', kind: 'API_KEY', id: 'hr-offboarding' });
+        assert.deepEqual({ ...logged[0], time: undefined }, { time: undefined, level: 'debug', event: 'auth_ok', kind: 'API_KEY', id: 'hr-offboarding' });
       } else {
         assert.deepEqual(result, { ok: false, reason: c.reason });
         assert.equal(logged.length, 1);
-        assert.deepEqual({ ...logged[0], t: undefined }, { t: undefined, level: 'warn', event: 'auth_rejected', reason: c.reason, kind: c.kind });
+        assert.deepEqual({ ...logged[0], time: undefined }, { time: undefined, level: 'warn', event: 'auth_rejected', reason: c.reason, kind: c.kind });
       }
       for (const line of lines) {
         assert.ok(!line.includes(KEY.slice(3)), 'key in log');
@@ -94,7 +94,7 @@ describe('authenticator', () => {
     assert.equal(result.caller.kind, 'JWT');
     assert.equal(result.caller.id, 'grace-1');
     assert.equal(lines.length, 1);
-    assert.deepEqual(Object.keys(JSON.parse(lines[0]) as object).sort(), ['event', 'id', 'kind', 'level', 't']);
+    assert.deepEqual(Object.keys(JSON.parse(lines[0]) as object).sort(), ['event', 'id', 'kind', 'level', 'time']);
     assert.ok(!lines[0].includes('Grace'));
     // API keys still work beside JWTs.
     assert.ok((await auth.authenticate({ 'x-api-key': KEY })).ok);
@@ -105,7 +105,7 @@ describe('authenticator', () => {
     const result = await auth.authenticate({ authorization: `Bearer ${goodJwt}` });
     assert.deepEqual(result, { ok: false, reason: 'wrong_issuer' });
     assert.equal(lines.length, 1);
-    assert.deepEqual({ ...JSON.parse(lines[0]), t: 0 }, { t: 0, level: 'warn', event: 'auth_rejected', reason: 'wrong_issuer', kind: 'JWT' });
+    assert.deepEqual({ ...JSON.parse(lines[0]), time: 0 }, { time: 0, level: 'warn', event: 'auth_rejected', reason: 'wrong_issuer', kind: 'JWT' });
     for (const part of goodJwt.split('.')) assert.ok(!lines[0].includes(part));
     assert.ok(!lines[0].includes('grace-1'));
   });

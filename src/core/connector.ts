@@ -48,7 +48,7 @@ export interface Capabilities {
 }
 
 /**
- * What a query can cost at this source, in vendor calls (DESIGN.md §11: `maxCost` counts these),
+ * What a query can cost at this source, in vendor calls (docs/callers-and-limits.md: `maxCost` counts these),
  * declared by each connector from how its reader batches. Estimated before anything runs, so each
  * function is an upper bound for one request, not a measurement. `n` is a number of users.
  */
@@ -145,7 +145,7 @@ export interface SourceHttpSettings {
 }
 
 /**
- * How a source rides out vendor failures (DESIGN.md §13; defaults in src/http/resilience.ts).
+ * How a source rides out vendor failures (docs/resilience.md; defaults in src/http/resilience.ts).
  * Only reads are retried; writes never are.
  */
 export interface ResilienceSettings {
@@ -184,7 +184,7 @@ export interface ConnectorDeps {
 }
 
 /**
- * Counts and times vendor calls (DESIGN.md §13: `staffgraph_vendor_requests_total`,
+ * Counts and times vendor calls (docs/resilience.md: `staffgraph_vendor_requests_total`,
  * `staffgraph_vendor_request_duration_seconds`). Labels must stay bounded: `route` is the route
  * template ("/ws/users/{username}"), never the real path; `status` is the HTTP status, or a
  * transport outcome ("timeout", "reset", …) when no response came.
@@ -237,7 +237,7 @@ export interface VendorModule {
   vendor: string;
   /** Human name, e.g. "CorEMR". */
   displayName: string;
-  /** Port the CLI uses for `simulate` and `demo` (DESIGN.md §6: 7101…7105). */
+  /** Port the CLI uses for `simulate` and `demo` (docs/architecture.md §6: 7101…7105). */
   defaultSimPort: number;
   /**
    * Validates and normalises the `auth` and `options` blocks of a source; returns one message per

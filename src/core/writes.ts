@@ -3,7 +3,7 @@ import { SourceError, defaultMessage } from './errors';
 import type { UserRecord } from './model';
 
 /**
- * The write side of the connector contract (DESIGN.md §4). The core checks
+ * The write side of the connector contract (docs/architecture.md §4). The core checks
  * `capabilities.writes[op].supported` and runs `validate` *before* calling a writer method, so a
  * writer method is only ever called for a supported operation with input that passed validation.
  */

@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency';
 import type { PayloadRecord } from './payload';
 import type { AuditTrail } from './audit/audit-trail';
 import type { Store } from '../store/types';
+import type { SizeHints } from './size-hints';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
 export interface ReportedFailure {
@@ -31,6 +32,8 @@ export interface SharedServices {
   audit: AuditTrail;
   /** The durable store (audit events, idempotency records), opened once at start. */
   store: Store;
+  /** Source sizes seen by earlier walks, for parallel sources (absent: every walk is sequential). */
+  sizeHints?: SizeHints;
 }
 
 /** Where the request came from, for the audit trail (the socket's address; no proxy header is trusted). */
@@ -52,6 +55,8 @@ export class RequestScope {
   readonly failures: ReportedFailure[] = [];
   /** Global ids of the users this request returned, for `audit.reads` access events. */
   readonly returnedUsers = new Set<string>();
+  /** First pages of later sources asked in parallel by the users walk: used, and sent but not needed. */
+  readonly speculativePages = { used: 0, unused: 0 };
   private readonly readers = new Map<string, SourceReader>();
   private readonly abort = new AbortController();
   private readonly deadlineTimer: NodeJS.Timeout;
@@ -73,6 +78,10 @@ export class RequestScope {
       signal: this.abort.signal,
       vendorCalls: new Map(),
     };
+  }
+
+  get sizeHints(): SizeHints | undefined {
+    return this.shared.sizeHints;
   }
 
   get logger(): Logger {

@@ -12,6 +12,7 @@ import type { Store } from '../store/types';
 const NO_WRITES = {} as AuditTrail;
 import { SourceSet } from './sources';
 import { walkUsers, type WalkArgs } from './users-walk';
+import { SizeHints } from './size-hints';
 
 // Unit tier: the cross-source walk against stub readers that page in fixed chunks of 3.
 const user = (sourceId: string, n: number): UserRecord => ({
@@ -67,4 +68,49 @@ test('a reader that hands back its own position is a bad response, not an endles
   assert.deepEqual(page.sourceErrors, [{ source: 'a', code: 'SOURCE_BAD_RESPONSE', message: 'The source sent a response that could not be understood.' }]);
   assert.deepEqual(page.edges.map((e) => e.node.nativeId), ['b-0', 'b-1']);
   assert.equal(page.hasNextPage, false);
+});
+
+test('parallel sources: once sizes are known, later sources\' first pages are asked at once, only when needed, and pages resume exactly', async () => {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const slow = (id: string, count: number) => {
+    const all = Array.from({ length: count }, (_, i) => user(id, i));
+    return stubSource(id, count, async ({ after, first }) => {
+      calls.push(`${id}@${after ?? 0}+${first}`);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      const start = after ? Number(after) : 0;
+      return { users: all.slice(start, start + first), next: start + first < all.length ? String(start + first) : null };
+    });
+  };
+  const sources = [slow('a', 2), slow('b', 2), slow('c', 5)];
+  const hints = new SizeHints();
+  const g = () => new RequestScope({ sources: new SourceSet(sources), logger: silentLogger, requestTimeoutMs: 5000, idempotency: {} as SharedServices['idempotency'], audit: NO_WRITES, store: {} as Store, sizeHints: hints }, anonymousCaller());
+
+  // First walk: sizes unknown, so strictly one source after another.
+  const cold = await walkUsers(g(), args({ first: 10 }));
+  assert.equal(cold.edges.length, 9);
+  assert.equal(peak, 1);
+  assert.deepEqual([hints.get('a'), hints.get('b'), hints.get('c')], [2, 2, 5]);
+
+  // Known sizes: a and b together hold 4 < 6, so b and c are asked with a.
+  calls.length = 0;
+  peak = 0;
+  const scope = g();
+  const warm = await walkUsers(scope, args({ first: 6 }));
+  assert.equal(peak, 3, 'a, b and c in parallel');
+  assert.deepEqual(warm.edges.map((e) => e.node.nativeId), ['a-0', 'a-1', 'b-0', 'b-1', 'c-0', 'c-1']);
+  assert.deepEqual(scope.speculativePages, { used: 2, unused: 0 });
+  // c's early page held more than needed: the next page starts right after c-1, nothing lost or repeated.
+  const next = await walkUsers(g(), args({ first: 6, after: warm.endCursor }));
+  assert.deepEqual(next.edges.map((e) => e.node.nativeId), ['c-2', 'c-3', 'c-4']);
+  assert.equal(next.hasNextPage, false);
+
+  // a alone fills a page of 2: nothing speculative is sent.
+  calls.length = 0;
+  await walkUsers(g(), args({ first: 2 }));
+  assert.deepEqual(calls, ['a@0+2']);
 });

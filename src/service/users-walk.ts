@@ -1,5 +1,6 @@
 import { SourceError, isSourceError } from '../core/errors';
-import type { UserFilter, UserRecord } from '../core/model';
+import type { UserFilter, UserPage, UserRecord } from '../core/model';
+import { isEmptyFilter } from '../core/filter';
 import type { RequestScope } from './request-scope';
 import { decodeCursor, encodeCursor, queryKey, type UsersCursor } from './cursor';
 
@@ -42,12 +43,33 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
   let resume: UsersCursor | null = null;
   let moreLeft = false;
 
+  // Parallel sources: when the sources before one are known (size hints) to hold fewer users
+  // than the page needs, that source's first page is certainly needed, so it is asked now instead
+  // of after the ones before it. Unknown sizes stop the chain: nothing speculative is sent blind.
+  const hints = gctx.sizeHints;
+  const prefetched = new Map<string, Promise<UserPage>>();
+  let known = 0;
+  for (let i = startIndex; i < selected.length - 1 && hints; i++) {
+    const size = hints.get(selected[i]!);
+    if (size === undefined || (i === startIndex && start.a !== null)) break;
+    known += i === startIndex ? Math.max(0, size - start.k) : size;
+    if (known >= args.first) break;
+    const next = selected[i + 1]!;
+    const page = gctx.reader(next).listUsers({ filter: args.filter, after: null, first: args.first, include: args.include });
+    page.catch(() => undefined); // reported when the walk reaches this source, or never needed
+    prefetched.set(next, page);
+  }
+  let speculativeUsed = 0;
+
   for (let i = startIndex; i < selected.length; i++) {
     const sourceId = selected[i]!;
     let pos = i === startIndex ? start.a : null;
     let skip = i === startIndex ? start.k : 0;
+    const fromStart = pos === null && skip === 0;
     let exhausted = false;
+    let stoppedAt: UsersCursor | null = null;
     let skipped = 0;
+    let seen = 0;
     let failedCode: string | null = null;
     if (edges.length >= args.first) {
       moreLeft = true; // this source has not been looked at yet
@@ -57,10 +79,22 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
     try {
       while (edges.length < args.first) {
         const need = args.first - edges.length;
-        const page = await gctx.reader(sourceId).listUsers({ filter: args.filter, after: pos, first: need + skip, include: args.include });
+        const early = pos === null && skip === 0 ? prefetched.get(sourceId) : undefined;
+        if (early) {
+          prefetched.delete(sourceId);
+          speculativeUsed++;
+        }
+        const page = await (early ?? gctx.reader(sourceId).listUsers({ filter: args.filter, after: pos, first: need + skip, include: args.include }));
         skipped += page.skipped ?? 0;
+        seen += page.users.length;
         const fresh = page.users.slice(skip);
-        fresh.forEach((node, j) => edges.push({ node, cursor: encodeCursor(q, { s: sourceId, a: pos, k: skip + j + 1 }) }));
+        const taken = fresh.slice(0, need);
+        taken.forEach((node, j) => edges.push({ node, cursor: encodeCursor(q, { s: sourceId, a: pos, k: skip + j + 1 }) }));
+        if (taken.length < fresh.length) {
+          // An early page holds more than this page needs: the rest is where the next page starts.
+          stoppedAt = { s: sourceId, a: pos, k: skip + taken.length };
+          break;
+        }
         if (page.next === null) {
           exhausted = true;
           break;
@@ -85,6 +119,12 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
       sourceErrors.push({ source: sourceId, code: failure.code, message: failure.message });
       gctx.reportFailure(failure, ['users']);
     }
+    if (exhausted && failedCode === null && fromStart && isEmptyFilter(args.filter)) hints?.set(sourceId, seen + skipped);
+    if (stoppedAt) {
+      moreLeft = true;
+      resume = stoppedAt;
+      break;
+    }
     if (!exhausted) {
       // Stopped because the page is full: resume exactly where this source's next call would start.
       moreLeft = true;
@@ -93,6 +133,9 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
     }
     resume = i + 1 < selected.length ? { s: selected[i + 1]!, a: null, k: 0 } : null;
   }
+  if (prefetched.size > 0 || speculativeUsed > 0) gctx.logger.debug('users_parallel_sources', { requestId: gctx.request.requestId, used: speculativeUsed, unused: prefetched.size });
+  gctx.speculativePages.used += speculativeUsed;
+  gctx.speculativePages.unused += prefetched.size;
   return {
     edges,
     hasNextPage: moreLeft,

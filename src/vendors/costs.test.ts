@@ -11,7 +11,7 @@ import { PS_COSTS } from './presentationservices/costs';
 
 /**
  * The ReadCosts contract (src/core/connector.ts) for each vendor's declared costs, which the
- * maxCost limit (DESIGN.md §11) adds up before anything runs: whole, non-negative, monotone call
+ * maxCost limit (docs/callers-and-limits.md) adds up before anything runs: whole, non-negative, monotone call
  * counts; `f(0)` of a relation is the part paid once per request; and, for the canonical query of
  * the bench, never below what the vendor API needs at best (bench/minimums.ts), equal where our
  * reader reaches that minimum.

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CWS_ALGORITHMS, type CwsAlgorithm } from './cws';
 
 /**
- * The `auth` block of a CorEMR source (DESIGN.md §6):
+ * The `auth` block of a CorEMR source (docs/architecture.md §6):
  *   auth: { keyUser: gateway, privateKeyFile: ./keys/coremr.pem, algorithm: CWS-SHA256 }
  * - keyUser: the key username registered in the CorEMR install with our public key;
  * - privateKeyFile (a path, relative to the config file's directory) or privateKey (inline PEM):

@@ -12,7 +12,7 @@ import { CoremrWriter } from './writer';
 import { COREMR_COSTS } from './costs';
 
 export const CAPABILITIES: Capabilities = {
-  // CorEMR documents no route listing usertypes or facilities (NOTES.md §0.5).
+  // CorEMR documents no route listing usertypes or facilities (this folder's README).
   userTypeCatalog: false,
   facilityCatalog: false,
   multipleUserTypes: true,
@@ -54,7 +54,7 @@ export class CoremrConnector implements Connector {
     this.name = config.name;
     this.http = new VendorHttp(config, deps);
     this.client = new CoremrClient(this.http, resolveAuth(config.auth), config.id);
-    this.semaphore = new Semaphore(this.http.maxConcurrency);
+    this.semaphore = new Semaphore(this.http.maxConcurrency, config.id);
   }
 
   reader(ctx: RequestContext): CoremrReader {

@@ -2,7 +2,7 @@ import type { ReadCosts } from '../../core/connector';
 
 /**
  * CorEMR has no batch endpoint and no paging (see loaders.ts): a list is one GET, and each user's
- * usertypes and facilities are one GET each — the "2 calls per user" of DESIGN.md §11. There is no
+ * usertypes and facilities are one GET each — the "2 calls per user" of docs/callers-and-limits.md. There is no
  * catalog route, so catalog reads answer UNSUPPORTED_BY_VENDOR without a call.
  */
 export const COREMR_COSTS: ReadCosts = {

@@ -2,7 +2,7 @@ import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 /**
  * CWS request signatures (docs.coremr.com/ws/security): RSA over the raw body for POST/PUT and
- * over the empty string for GET (and, DESIGN.md §9, DELETE), base64 in
+ * over the empty string for GET (and, docs/architecture.md §9, DELETE), base64 in
  * `Authorization: ALGORITHM Access=USER, Signature=SIGNATURE` (no part escaped).
  * The padding is not stated; the vendor's PHP/Node examples use the library defaults, which for
  * an RSA key is PKCS#1 v1.5 — deterministic, so one signature of "" serves every GET and DELETE.

@@ -19,7 +19,7 @@ interface UserList {
 const cursor = jsonCursor((v: unknown): v is { after: string } => typeof (v as { after?: unknown }).after === 'string');
 
 /**
- * The per-request CorEMR reader (DESIGN.md §5). CorEMR has no batch endpoint and no paging:
+ * The per-request CorEMR reader (docs/architecture.md §5). CorEMR has no batch endpoint and no paging:
  *  - a list is one GET /ws/users/ per distinct pushed-down query, cached for the request, sorted
  *    by username and paged in memory; the cursor is {"after": <last username>} (keyset, so it
  *    stays correct when users are added or removed between requests). A malformed record is left

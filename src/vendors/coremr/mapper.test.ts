@@ -25,7 +25,7 @@ const byName = (u: string): CoremrUser => users.find((x) => x.username === u)!;
 
 type Expected = Omit<Partial<UserRecord>, 'createdAt' | 'lastLoginAt'> & { createdAt?: string | null; lastLoginAt?: string | null };
 
-/** fixture username → the unified fields it must map to (DESIGN.md §3). */
+/** fixture username → the unified fields it must map to (docs/architecture.md §3). */
 const READ_CASES: Array<[string, Expected]> = [
   [
     'jdoe',

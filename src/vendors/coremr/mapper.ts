@@ -14,7 +14,7 @@ import {
 } from './records';
 
 /**
- * Pure CorEMR ⇄ unified mapping (DESIGN.md §3). It owns every vendor quirk:
+ * Pure CorEMR ⇄ unified mapping (docs/architecture.md §3). It owns every vendor quirk:
  *  - "" and a missing field read as null (the doc does not say which one CorEMR uses for "unset");
  *  - DateTimes are ISO 8601; one without a zone is read as UTC (the doc says "local time is
  *    assumed", i.e. the install's zone, which the gateway cannot know);
@@ -208,7 +208,7 @@ export function toCreateBody(input: CreateUserInput & { username: string; passwo
 }
 
 /**
- * The body of PUT /ws/users/{username}: PUT replaces the whole writable record (DESIGN.md §9), so
+ * The body of PUT /ws/users/{username}: PUT replaces the whole writable record (docs/architecture.md §9), so
  * it is the record just read with the patch applied — every unchanged field (ssn included) sent
  * back as read, read-only fields (last_logged_in, date_created) left out. A null in the patch
  * clears the field; undefined keeps it.

@@ -21,7 +21,7 @@ import type { UserErrorRecord, WriteInput } from '../../core/writes';
 import { IsPathSegment as PathSegment, checkRules } from '../../kit';
 
 /**
- * CorEMR's input rules, checked before any vendor call (DESIGN.md §4). Documented by CorEMR:
+ * CorEMR's input rules, checked before any vendor call (docs/architecture.md §4). Documented by CorEMR:
  * required username, usertype, password, fname, lname on add; mi String(1); ssn String(9)
  * (digits: an SSN); usertype and password only when adding. Our choices (README.md):
  *  - lengths: username 50, password 128, names/title/ids 50, phone 30, email 254 (+ format);

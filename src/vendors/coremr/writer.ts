@@ -9,7 +9,7 @@ import type { CoremrUser } from './records';
 import { validateWrite } from './rules';
 
 /**
- * The per-request CorEMR writer (DESIGN.md §4). Every call is a mutation step; multi-call writes
+ * The per-request CorEMR writer (docs/architecture.md §4). Every call is a mutation step; multi-call writes
  * run in order and stop at the first failure, which runWrite reports with the steps that
  * succeeded. Nothing is retried. After a write the request's reader is told what changed
  * (`reader.written`, the kit's writer → reader contract), so a read in the same request sees it.

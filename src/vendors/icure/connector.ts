@@ -44,7 +44,7 @@ export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, 
   const auth = config.auth as unknown as IcureAuthConfig;
   const http = new VendorHttp(config, deps);
   const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now);
-  const semaphore = new Semaphore(http.maxConcurrency);
+  const semaphore = new Semaphore(http.maxConcurrency, config.id);
 
   return {
     sourceId: config.id,

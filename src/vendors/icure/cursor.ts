@@ -3,7 +3,7 @@ import { jsonCursor } from '../../kit';
 /**
  * The reader's opaque position: the keyset pair of the next row to read, i.e. the iCure
  * `startKey` (raw login) and `startDocumentId` of the row after the last user returned. Both null
- * means "from the beginning". Serialised as our own JSON (DESIGN.md §2: cursors are opaque).
+ * means "from the beginning". Serialised as our own JSON (docs/architecture.md §2: cursors are opaque).
  */
 export interface KeysetPosition {
   startKey: string | null;

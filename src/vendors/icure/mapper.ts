@@ -7,7 +7,7 @@ import type { PaginatedUsers, UserDto } from './types';
  * one `name` instead of first/last, upper-case status, free-string roles, soft deletes.
  *
  * Soft-deleted users (`deletionDate` set) are still returned by GET /rest/v2/user and
- * GET /rest/v2/user/{id} (DESIGN.md §9). The gateway treats them as absent: the reader skips them
+ * GET /rest/v2/user/{id} (docs/architecture.md §9). The gateway treats them as absent: the reader skips them
  * in lists and answers null for them; `isDeleted` is the one test for it.
  */
 

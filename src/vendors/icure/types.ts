@@ -1,6 +1,6 @@
 /**
  * iCure REST v2 wire shapes (Kraken `UserDto`, `PaginatedList`, `DocIdentifier`, `JwtResponse`), as
- * NOTES.md §3.4 lists them. Every field but `id` is optional because Kraken serialises with
+ * this folder's README lists them. Every field but `id` is optional because Kraken serialises with
  * `@JsonInclude(NON_NULL)`: a null field is simply absent.
  */
 

@@ -13,7 +13,7 @@ import type { UserDto } from './types';
 const UPDATE_DUPLICATES: DuplicateFields = { Email: 'input.email', Phone: 'input.phone' };
 
 /**
- * The per-request iCure writer (DESIGN.md §4):
+ * The per-request iCure writer (docs/architecture.md §4):
  *  - createUser → POST /rest/v2/user;
  *  - updateUser, setUserActive, assignUserType, removeUserType → GET /rest/v2/user/{id}, then
  *    PUT /rest/v2/user with the whole document and its current rev (PUT replaces the document, so

@@ -1,6 +1,6 @@
 import type { Capabilities } from '../../core/connector';
 
-/** What Open Dental can do, for the capability matrix and the core's checks (DESIGN.md §4). */
+/** What Open Dental can do, for the capability matrix and the core's checks (docs/architecture.md §4). */
 export const CAPABILITIES: Capabilities = {
   userTypeCatalog: true,
   facilityCatalog: true,

@@ -2,7 +2,7 @@ import { EMPTY_IDENTIFIERS, type FacilityRecord, type UserRecord, type UserTypeR
 import type { Clinic, OdBool, Userod, UserodCreated, UserGroup } from './types';
 
 /**
- * Pure mapping between Open Dental records and the unified model (DESIGN.md §3). Open Dental has
+ * Pure mapping between Open Dental records and the unified model (docs/architecture.md §3). Open Dental has
  * no first/last name, phone, title or dates on a user: those stay null.
  */
 

@@ -71,7 +71,7 @@ export interface Clinic {
   IsHidden: OdBool;
 }
 
-/** The fields PUT /userods/{UserNum} accepts; any other field is a 400 (DESIGN.md §9). */
+/** The fields PUT /userods/{UserNum} accepts; any other field is a 400 (docs/architecture.md §9). */
 export interface UserodPut {
   userGroupNums?: number[];
   EmployeeNum?: number;

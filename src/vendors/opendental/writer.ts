@@ -34,7 +34,7 @@ const CREATE_PUT_HINTS = putHints('input.userTypeIds', 'input.facilityIds');
 const PUT_HINTS = putHints('userTypeId', 'facilityId');
 
 /**
- * The per-request writer (DESIGN.md §4). Every call carries the mutation's recorder, so a failure
+ * The per-request writer (docs/architecture.md §4). Every call carries the mutation's recorder, so a failure
  * half-way is reported with the steps that succeeded; nothing is retried. After a write the
  * reader is told what changed (`reader.written`): its pages are dropped and the written user is
  * known, so reads in the same request see it. Read-modify-writes find the user in the request's

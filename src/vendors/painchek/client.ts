@@ -31,7 +31,7 @@ export const ROUTES = {
   siteUser: '/api/sites/{site}/users/{user}/',
 } as const;
 
-/** The page size the connector asks for: the vendor maximum (DESIGN.md §9: default 10, max 20). */
+/** The page size the connector asks for: the vendor maximum (docs/architecture.md §9: default 10, max 20). */
 export const PAGE_SIZE = 20;
 
 export interface Page<T> {

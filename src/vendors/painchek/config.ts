@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The `auth` block of a PainChek source: OAuth-style client credentials (DESIGN.md §6). */
+/** The `auth` block of a PainChek source: OAuth-style client credentials (docs/architecture.md §6). */
 export interface PainChekAuth {
   clientId: string;
   clientSecret: string;

@@ -12,7 +12,7 @@ import { startSimulator } from './simulator';
 import { PainChekWriter } from './writer';
 import { PAINCHEK_COSTS } from './costs';
 
-/** What PainChek can do (DESIGN.md §3–§5, PainChek column). */
+/** What PainChek can do (docs/architecture.md §3–§5, PainChek column). */
 export const CAPABILITIES: Capabilities = {
   userTypeCatalog: true, // static: the three documented roles (there is no roles endpoint)
   facilityCatalog: true, // GET /api/sites/
@@ -51,7 +51,7 @@ class PainChekConnector implements Connector {
     this.name = config.name;
     this.http = new VendorHttp(config, deps);
     this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
-    this.limit = new Semaphore(this.http.maxConcurrency);
+    this.limit = new Semaphore(this.http.maxConcurrency, config.id);
   }
 
   reader(ctx: RequestContext): SourceReader {

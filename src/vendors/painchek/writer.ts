@@ -8,7 +8,7 @@ import { toCreateBody, toPatchBody, toUserRecord } from './mapper';
 import { validateWrite } from './rules';
 
 /**
- * The per-request writer (DESIGN.md §4, PainChek column). Calls are made one after another so a
+ * The per-request writer (docs/architecture.md §4, PainChek column). Calls are made one after another so a
  * failure half-way reports exactly the steps that succeeded; nothing is retried except the single
  * re-send after a 401 in the client (a 401 call was not applied). deleteUser and removeUserType are
  * unsupported (see capabilities) and have no method.

@@ -65,7 +65,7 @@ export class PsConnector implements Connector {
     this.options = options;
     this.http = new VendorHttp(config, deps);
     this.client = new PsClient(this.http, auth, config.id);
-    this.semaphore = new Semaphore(this.http.maxConcurrency);
+    this.semaphore = new Semaphore(this.http.maxConcurrency, config.id);
     this.scopeOf = perRequest((ctx) => new PsScope(this.client, this.options, ctx));
   }
 

@@ -4,7 +4,7 @@ import { PsConnector } from './connector';
 import { startSimulator } from './simulator';
 
 /**
- * PresentationServices (vendor 004 in NOTES.md): a 2014 Java web service with form-encoded
+ * PresentationServices (vendor 004 in the project's vendor notes; see this folder's README): a 2014 Java web service with form-encoded
  * writes, token + userId parameters and {data, statusFact} envelopes. See README.md beside this file.
  */
 export const vendor: VendorModule = {

@@ -5,7 +5,7 @@ import { cwsVerify, parseCwsHeader, publicKeyFromPem } from '../cws';
 /**
  * The install's registry of key users → RSA public keys (docs.coremr.com/ws/security: key users
  * are separate from CorEMR users and unique among active keys). Both CWS-SHA1 and CWS-SHA256 are
- * accepted (DESIGN.md §9). POST and PUT sign the raw body; GET and DELETE sign the empty string.
+ * accepted (docs/architecture.md §9). POST and PUT sign the raw body; GET and DELETE sign the empty string.
  */
 export class KeyRegistry {
   private keys = new Map<string, KeyObject>();

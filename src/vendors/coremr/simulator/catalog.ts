@@ -1,6 +1,6 @@
 /**
  * The simulated install's fixed reference data. CorEMR documents no route that lists usertypes or
- * facilities (NOTES.md §0.5), so these are only reachable through a user's /types/ and
+ * facilities (this folder's README), so these are only reachable through a user's /types/ and
  * /facilities/ sub-resources; assigning a name or code outside these lists is a 404.
  * Names and codes are compared exactly (case-sensitive), like usernames.
  */

@@ -11,7 +11,7 @@ import { jsonObject, validateCreate, validatePut, type WritableRecord } from './
  * The CorEMR Users (v1) routes, trailing slashes exactly as documented: collections end with
  * "/", items do not; anything else is a 404. Every route needs a valid CWS signature (401).
  * Errors are {"message": "..."} with 400 (payload), 401 (signature), 404 (unknown user, usertype
- * or facility code) — unverified assumptions (NOTES.md §0.2), see README.md.
+ * or facility code) — unverified assumptions (this folder's README), see README.md.
  */
 export function errorBody(status: number, message: string): SimResponse {
   return { status, body: { message } };

@@ -7,7 +7,7 @@ import { toDto, type Result, type StoredUser, type UserStore } from './state';
 export const DEFAULT_PAGE_LIMIT = 1000;
 
 /**
- * The iCure REST v2 routes the gateway uses (NOTES.md §3 "Simulator requirements"), plus
+ * The iCure REST v2 routes the gateway uses (this folder's README), plus
  * GET /rest/v2/user/current for health checks. Errors are `{"message": "…"}` as JSON, except the
  * 404 of a get-by-id / get-by-email, which has no body (Spring's ResponseStatusException).
  */

@@ -2,7 +2,7 @@ import type { SimRequest, SimResponse } from '../../../sim/types';
 import { PAGE_SIZE } from '../types';
 
 /**
- * Open Dental's error shape. The docs say "(with explanation)" but never show the body; NOTES.md
+ * Open Dental's error shape. The docs say "(with explanation)" but never show the body; this folder's README
  * infers a JSON string, so every error is `"<message>"` with the status. Change it here only.
  */
 export function odError(status: number, message: string): SimResponse {
@@ -62,7 +62,7 @@ export function objectBody(req: SimRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Rejects fields the method does not document (DESIGN.md §9). */
+/** Rejects fields the method does not document (docs/architecture.md §9). */
 export function onlyFields(body: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(body)) if (!allowed.includes(key)) throw new OdHttpError(400, `${key} is not a valid field for this method.`);
 }

@@ -10,7 +10,7 @@ export const BASE_PATH = '/api/v1';
 
 /**
  * The vendor routes. Only PUT exists on /userods/{UserNum}: the sim-server answers GET and DELETE
- * there with 405 (DESIGN.md §9) before any auth check, as a web framework's router would.
+ * there with 405 (docs/architecture.md §9) before any auth check, as a web framework's router would.
  */
 export function vendorRoutes(state: OdState): Router {
   const on = (fn: (s: OdState, r: SimRequest) => SimResponse) => (r: SimRequest) => fn(state, r);

@@ -5,7 +5,7 @@ import { SimControl } from '../../../sim/control';
 import userodsExample from '../fixtures/userods-get.json';
 import { startSimulator } from './index';
 
-/** Contract tests: the simulator over real HTTP, as Open Dental's docs, NOTES.md §1 and DESIGN.md §9 describe it. */
+/** Contract tests: the simulator over real HTTP, as Open Dental's docs, this folder's README and docs/architecture.md §9 describe it. */
 
 let sim: StartedSimulator;
 let control: SimControl;

@@ -54,7 +54,7 @@ export function createUserod(state: OdState, req: SimRequest): SimResponse {
 }
 
 /**
- * PUT /userods/{UserNum} — partial: only the documented fields, any other is a 400 (DESIGN.md §9).
+ * PUT /userods/{UserNum} — partial: only the documented fields, any other is a 400 (docs/architecture.md §9).
  * `userGroupNums` replaces the whole membership set and may not be empty (Open Dental keeps every
  * user in at least one group). Referenced groups, employees, providers and clinics must exist (404);
  * 0 unlinks an employee/provider, ClinicNum 0 means no default clinic. All checks run before any change.

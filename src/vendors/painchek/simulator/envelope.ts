@@ -35,7 +35,7 @@ export function invalid(errors: FieldError[]): SimResponse {
   return pcError(400, 'invalid', 'Invalid input.', errors);
 }
 
-/** DESIGN.md §9: default 10 per page, at most 20 (a larger page_size is capped, not rejected). */
+/** docs/architecture.md §9: default 10 per page, at most 20 (a larger page_size is capped, not rejected). */
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 20;
 

@@ -18,7 +18,7 @@ export interface SimContext {
 
 /**
  * The vendor routes. Every path ends with "/" as documented; the router matches exactly, so a
- * missing slash is 404 (DESIGN.md §9). As in DRF, authentication runs before the method check, so
+ * missing slash is 404 (docs/architecture.md §9). As in DRF, authentication runs before the method check, so
  * an unauthenticated request to a known route with a wrong verb is 401, an authenticated one 405.
  */
 export function buildRouter(sim: SimContext): Router {
@@ -102,7 +102,7 @@ export function buildRouter(sim: SimContext): Router {
     },
   });
 
-  // [inferred, DESIGN.md §9] a site's active access records, paginated like every list.
+  // [inferred, docs/architecture.md §9] a site's active access records, paginated like every list.
   resource('/api/sites/:site/users/', {
     GET: (req) => {
       const site = req.params['site']!;
