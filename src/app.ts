@@ -1,4 +1,6 @@
 import { SizeHints } from './service/size-hints';
+import { MIRROR_DEFAULTS, Mirror } from './service/mirror/mirror';
+import { HTTP_DEFAULTS } from './http/vendor-http';
 import type { GatewayConfig } from './config/config';
 import type { StartedSimulator, VendorModule } from './core/connector';
 import type { Logger } from './core/logger';
@@ -26,7 +28,7 @@ export async function startApp(
   logger: Logger,
   /** A store opened by the caller (tests share one across restarts); it is then not closed here. */
   opts: { store?: Store } = {},
-): Promise<RunningGateway & { sources: SourceSet; store: Store }> {
+): Promise<RunningGateway & { sources: SourceSet; store: Store; mirror: Mirror }> {
   // The store first: the audit trail and idempotency records must be there before any request.
   const store = opts.store ?? (await openStore(config.store, { logger }));
   const stream = openAuditStream(config.audit.stream);
@@ -34,6 +36,16 @@ export async function startApp(
   // One registry per process start, shared by the connectors (vendor calls) and the server (GraphQL).
   const metrics = new Metrics();
   const sources = SourceSet.create(config, vendors, { logger, metrics });
+  const mirror = new Mirror(
+    sources.connectors,
+    (id) => {
+      const source = config.sources.find((c) => c.id === id);
+      return { ...MIRROR_DEFAULTS, ...source?.mirror, concurrency: source?.http.maxConcurrency ?? HTTP_DEFAULTS.maxConcurrency };
+    },
+    store.mirror,
+    logger,
+  );
+  await mirror.start();
   const authenticator = createAuthenticator(config.auth, { logger });
   const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
   const gateway = await startGateway({
@@ -53,13 +65,16 @@ export async function startApp(
     auditReads: config.audit.reads,
     metrics,
     sizeHints: new SizeHints(),
+    mirror,
   });
   return {
     ...gateway,
     sources,
     store,
+    mirror,
     close: async () => {
       await gateway.close();
+      await mirror.stop();
       authenticator.close();
       await sources.close();
       stream?.close();

@@ -74,6 +74,16 @@ const resilienceSchema = z
   .partial()
   .strict();
 
+const mirrorSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    // Ten seconds is the floor: a whole-source read more often than that is a load test, not a mirror.
+    refreshSeconds: z.number().int().min(10).max(86_400).default(300),
+    // The share of the source's concurrency a refresh may hold; live traffic keeps the rest.
+    share: z.number().gt(0).max(1).default(0.5),
+  })
+  .strict();
+
 const sourceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1–63 lower-case letters, digits, "-" or "_"'),
@@ -84,6 +94,7 @@ const sourceSchema = z
     http: httpSchema.optional(),
     resilience: resilienceSchema.optional(),
     forwardRequestId: z.boolean().optional(),
+    mirror: mirrorSchema.optional(),
     options: z.unknown().optional(),
   })
   .strict();
@@ -207,6 +218,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
       http: s.http ?? {},
       resilience: s.resilience ?? {},
       forwardRequestId: s.forwardRequestId ?? false,
+      mirror: s.mirror ?? { enabled: false, refreshSeconds: 300, share: 0.5 },
       options: vendorParsed.options,
     });
   });

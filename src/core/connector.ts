@@ -173,6 +173,8 @@ export interface SourceConfig<Auth = Record<string, unknown>> {
   resilience?: ResilienceSettings;
   /** Send the request's x-request-id to the vendor (off unless configured). */
   forwardRequestId?: boolean;
+  /** A copy of the source's users in the store, refreshed in the background (docs/mirror.md); off unless configured. */
+  mirror?: { enabled: boolean; refreshSeconds: number; share: number };
   /** Vendor-specific options, validated by the vendor's own schema (e.g. PresentationServices organization). */
   options: Record<string, unknown>;
 }

@@ -32,3 +32,30 @@ export function registerVendors(vendors: readonly string[]): void {
 export function toConstant(camel: string): string {
   return camel.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 }
+
+export const Consistency = { LIVE: 'LIVE', CACHED: 'CACHED' } as const;
+registerEnumType(Consistency, {
+  name: 'Consistency',
+  description: 'Where `users` reads from.',
+  valuesConfig: {
+    LIVE: { description: 'Ask the vendors now (the default).' },
+    CACHED: { description: 'Answer from the mirror when every selected source has a copy fresh enough (maxAgeSeconds); otherwise the page is read live and totalCount is null.' },
+  },
+});
+
+export const UserOrderField = { NATIVE_ID: 'NATIVE_ID', DISPLAY_NAME: 'DISPLAY_NAME', LAST_NAME: 'LAST_NAME', EMAIL: 'EMAIL', CREATED_AT: 'CREATED_AT' } as const;
+registerEnumType(UserOrderField, { name: 'UserOrderField', description: 'What `users(orderBy:)` sorts by (case-insensitive for text; ties by source order, then native id).' });
+
+export const OrderDirection = { ASC: 'ASC', DESC: 'DESC' } as const;
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+export const MirrorState = { DISABLED: 'DISABLED', COLD: 'COLD', READY: 'READY', FAILING: 'FAILING' } as const;
+registerEnumType(MirrorState, {
+  name: 'MirrorState',
+  valuesConfig: {
+    DISABLED: { description: 'No mirror is configured for this source.' },
+    COLD: { description: 'Configured; the first refresh has not completed yet (CACHED reads go live).' },
+    READY: { description: 'A copy is there; CACHED reads use it while it is fresh enough.' },
+    FAILING: { description: 'No copy yet and the last refresh failed (see lastError).' },
+  },
+});

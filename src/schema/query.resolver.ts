@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { decodeId } from '../core/ids';
 import type { UserFilter as FilterRecord } from '../core/model';
 import type { RequestScope } from '../service/request-scope';
-import { walkUsers } from '../service/users-walk';
+import { readUsers } from '../service/read-users';
 import { Node } from './node.interface';
 import { User } from './user.type';
 import { Facility, UserType } from './catalog.type';
@@ -34,14 +34,17 @@ export class QueryResolver {
     return returned(ctx, nullable(await ctx.reader(sourceId).user(nativeId), presentUser));
   }
 
-  @Query(() => UserConnection, { description: 'Users across sources in configured order. A failing source is listed in sourceErrors; the others still answer.' })
+  @Query(() => UserConnection, { description: 'Users across sources in configured order (or orderBy, over the mirror). A failing source is listed in sourceErrors; the others still answer.' })
   async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: RequestScope, @Info() info: GraphQLResolveInfo) {
-    const result = await walkUsers(ctx, {
+    const result = await readUsers(ctx, {
       filter: toFilterRecord(args.filter),
       sources: args.sources ?? null,
       first: args.first,
       after: args.after ?? null,
       include: { userTypes: selects(info, 'userTypes'), facilityAccess: selects(info, 'facilityAccess') },
+      consistency: args.consistency,
+      maxAgeSeconds: args.maxAgeSeconds ?? null,
+      orderBy: args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction } : null,
     });
     const edges = result.edges.map((e) => ({ cursor: e.cursor, node: presentUser(e.node) }));
     for (const e of edges) ctx.returnedUsers.add(e.node.id);
@@ -50,6 +53,7 @@ export class QueryResolver {
       nodes: edges.map((e) => e.node),
       pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
       sourceErrors: result.sourceErrors,
+      totalCount: result.totalCount,
     };
   }
 

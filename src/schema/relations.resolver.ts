@@ -3,7 +3,9 @@ import type { UserRecord, UserTypeRecord, FacilityRecord } from '../core/model';
 import type { RequestScope } from '../service/request-scope';
 import { User } from './user.type';
 import { Facility, FacilityAccess, UserType } from './catalog.type';
-import { Source, SourceCapabilities, SourceHealth } from './source.type';
+import { Source, SourceCapabilities, SourceHealth, SourceMirror } from './source.type';
+import { DateTimeResolver } from 'graphql-scalars';
+import { mirrorEntryOf } from '../service/mirror/snapshot';
 import { UserPayload } from './mutation.types';
 import { GraphQLError } from 'graphql';
 import type { Presented } from './present';
@@ -22,12 +24,20 @@ export class UserRelationsResolver {
 
   @FieldResolver(() => [UserType], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
   async userTypes(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
-    return (await ctx.reader(user.sourceId).userTypesOf(user)).map(presentUserType);
+    // A user read from the mirror answers its relations from the same copy, with no vendor call.
+    const mirrored = mirrorEntryOf(user);
+    return (mirrored ? mirrored.userTypes : await ctx.reader(user.sourceId).userTypesOf(user)).map(presentUserType);
   }
 
   @FieldResolver(() => [FacilityAccess], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
   async facilityAccess(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
-    return (await ctx.reader(user.sourceId).facilityAccessOf(user)).map(presentAccess);
+    const mirrored = mirrorEntryOf(user);
+    return (mirrored ? mirrored.facilityAccess : await ctx.reader(user.sourceId).facilityAccessOf(user)).map(presentAccess);
+  }
+
+  @FieldResolver(() => DateTimeResolver, { nullable: true, description: 'When this copy was read from the vendor, for a user from the mirror (consistency: CACHED); null when read live just now.' })
+  syncedAt(@Root() user: UserRecord) {
+    return mirrorEntryOf(user)?.syncedAt ?? null;
   }
 }
 
@@ -52,6 +62,12 @@ export class SourceResolver {
   @FieldResolver(() => SourceCapabilities)
   capabilities(@Root() source: { id: string }, @Ctx() ctx: RequestScope) {
     return presentCapabilities(ctx.connector(source.id));
+  }
+
+  @FieldResolver(() => SourceMirror, { description: "The source's mirror: whether there is one, its state, when it last synced, the last refresh error." })
+  mirror(@Root() source: { id: string }, @Ctx() ctx: RequestScope) {
+    const status = ctx.mirror?.status(source.id);
+    return status ?? { enabled: false, state: 'DISABLED', lastSyncAt: null, lastError: null, users: null, refreshing: false };
   }
 
   @FieldResolver(() => SourceHealth, { description: 'A live check: one cheap vendor call, reused by every request for 5 seconds.' })

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { Vendor, WriteOperation } from './enums';
+import { MirrorState, Vendor, WriteOperation } from './enums';
 
 @ObjectType({ description: 'Whether a source supports one mutation, and with which vendor verbs, or what to do instead.' })
 export class OperationCapability {
@@ -51,4 +51,20 @@ export class Source {
   vendor!: string;
   @Field(() => String)
   name!: string;
+}
+
+@ObjectType({ description: "A source's mirror (a copy of its users in the store, refreshed in the background)." })
+export class SourceMirror {
+  @Field(() => Boolean)
+  enabled!: boolean;
+  @Field(() => MirrorState)
+  state!: string;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the last refresh completed.' })
+  lastSyncAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'The error code of the last refresh, when it failed (the previous copy stays in use).' })
+  lastError!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Users in the copy.' })
+  users!: number | null;
+  @Field(() => Boolean, { description: 'A refresh is running now.' })
+  refreshing!: boolean;
 }

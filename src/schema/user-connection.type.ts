@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { User } from './user.type';
 
 @ObjectType()
@@ -37,4 +37,6 @@ export class UserConnection {
   pageInfo!: PageInfo;
   @Field(() => [SourceFailure], { description: 'Sources that failed; their users are missing and an error with extensions.source is in `errors`.' })
   sourceErrors!: SourceFailure[];
+  @Field(() => Int, { nullable: true, description: 'How many users match, over the mirror (consistency: CACHED); null when read live.' })
+  totalCount!: number | null;
 }

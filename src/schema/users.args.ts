@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayNotEmpty, IsEmail, IsOptional, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { UserStatus } from './enums';
+import { Consistency, OrderDirection, UserOrderField, UserStatus } from './enums';
 
 /** Filter semantics are fixed in src/core/filter.ts so pushed-down and gateway-applied filters agree. */
 @InputType({ description: 'All given fields must match.' })
@@ -32,6 +32,14 @@ export class UserFilter {
   externalId?: string | null;
 }
 
+@InputType({ description: 'The order of `users` over the mirror (consistency: CACHED only).' })
+export class UserOrder {
+  @Field(() => UserOrderField)
+  field!: keyof typeof UserOrderField;
+  @Field(() => OrderDirection, { defaultValue: 'ASC' })
+  direction!: keyof typeof OrderDirection;
+}
+
 export const MAX_PAGE_SIZE = 500;
 
 @ArgsType()
@@ -57,4 +65,18 @@ export class UsersArgs {
   @IsOptional()
   @MaxLength(4096)
   after?: string | null;
+
+  @Field(() => Consistency, { defaultValue: 'LIVE', description: 'LIVE asks the vendors; CACHED answers from the mirror where it is fresh enough.' })
+  consistency!: keyof typeof Consistency;
+
+  @Field(() => Int, { nullable: true, description: 'CACHED: the oldest copy accepted, in seconds (1–86400); older, and the read goes live. Default: any age.' })
+  @IsOptional()
+  @Min(1)
+  @Max(86_400)
+  maxAgeSeconds?: number | null;
+
+  @Field(() => UserOrder, { nullable: true, description: 'Needs consistency: CACHED and every selected source mirrored.' })
+  @IsOptional()
+  @ValidateNested()
+  orderBy?: UserOrder | null;
 }

@@ -11,6 +11,7 @@ import type { PayloadRecord } from './payload';
 import type { AuditTrail } from './audit/audit-trail';
 import type { Store } from '../store/types';
 import type { SizeHints } from './size-hints';
+import type { Mirror } from './mirror/mirror';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
 export interface ReportedFailure {
@@ -34,6 +35,8 @@ export interface SharedServices {
   store: Store;
   /** Source sizes seen by earlier walks, for parallel sources (absent: every walk is sequential). */
   sizeHints?: SizeHints;
+  /** The sources' mirrors (absent: none configured, every read is live). */
+  mirror?: Mirror;
 }
 
 /** Where the request came from, for the audit trail (the socket's address; no proxy header is trusted). */
@@ -78,6 +81,10 @@ export class RequestScope {
       signal: this.abort.signal,
       vendorCalls: new Map(),
     };
+  }
+
+  get mirror(): Mirror | undefined {
+    return this.shared.mirror;
   }
 
   get sizeHints(): SizeHints | undefined {

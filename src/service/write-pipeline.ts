@@ -3,6 +3,7 @@ import type { Connector, SourceReader, WriteOperation } from '../core/connector'
 import { SourceError, isSourceError } from '../core/errors';
 import { decodeId } from '../core/ids';
 import type { UserErrorRecord, WriteInput, WriteOutcome } from '../core/writes';
+import type { UserRecord } from '../core/model';
 import type { RequestScope } from './request-scope';
 import { fingerprint } from './idempotency';
 import { refused, type PayloadRecord } from './payload';
@@ -117,6 +118,7 @@ async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAtte
     const lockout = await guardServiceAccount(connector, scope, write, reader);
     if (lockout) return { value: refused([lockout]), keep: false };
     const outcome = await call(writer, write, sourceId);
+    if (outcome.userErrors.length === 0) await syncMirror(scope, sourceId, write.op === 'deleteUser' ? nativeId : null, outcome.user, reader);
     const value: PayloadRecord = {
       user: outcome.user,
       deletedUserId: write.op === 'deleteUser' && outcome.userErrors.length === 0 && 'userId' in req.target ? req.target.userId : null,
@@ -199,5 +201,25 @@ async function call(writer: ReturnType<Connector['writer']>, w: WriteInput, sour
     // Writers report vendor failures as outcomes; anything thrown is a defect, masked but reported.
     const code = isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR';
     return { user: null, userErrors: [{ field: null, code, message: isSourceError(err) ? err.message : 'Internal server error.' }], steps: [] };
+  }
+}
+
+/**
+ * A write through the gateway updates the source's mirror in the same request (docs/mirror.md):
+ * the user as the writer returned it, with its relations read through this request's reader
+ * (whose cache the writer has just updated), or its removal after a delete. A mirror that cannot
+ * follow is logged, never turned into a failed write: the vendor has the change, and the next
+ * refresh brings the copy in line.
+ */
+async function syncMirror(scope: RequestScope, sourceId: string, deletedNativeId: string | null, user: UserRecord | null, reader: SourceReader): Promise<void> {
+  const mirror = scope.mirror;
+  if (!mirror?.enabled(sourceId)) return;
+  try {
+    if (deletedNativeId !== null) return await mirror.written(sourceId, deletedNativeId, null);
+    if (!user) return;
+    const [userTypes, facilityAccess] = await Promise.all([reader.userTypesOf(user), reader.facilityAccessOf(user)]);
+    await mirror.written(sourceId, user.nativeId, { user, userTypes, facilityAccess, syncedAt: new Date() });
+  } catch (err) {
+    scope.logger.warn('mirror_write_sync_failed', { requestId: scope.request.requestId, source: sourceId, code: isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR' });
   }
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Mirror } from '../../src/service/mirror/mirror';
 import type { ResilienceSettings, SourceHttpSettings, StartedSimulator, VendorModule } from '../../src/core/connector';
 import { createLogger, type Logger } from '../../src/core/logger';
 import { VENDORS } from '../../src/vendors/registry';
@@ -26,6 +27,8 @@ export interface Stack {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   /** The gateway's store (audit events, idempotency records). */
   store: Store;
+  /** The running gateway's mirrors (a new object after restartGateway). */
+  readonly mirror: Mirror;
   /** Stops the gateway and starts it again on the same port, simulators and store (a restart). */
   restartGateway(): Promise<void>;
   /** Every vendor request the simulators logged since the last clearLogs(), by source id. */
@@ -50,6 +53,8 @@ export async function startStack(opts: {
   resilience?: ResilienceSettings;
   /** Every source's `forwardRequestId`. */
   forwardRequestId?: boolean;
+  /** Sources (by id) whose mirror is enabled, with their settings. A long refreshSeconds leaves refreshes to the test (`stack.mirror.refresh`). */
+  mirror?: Record<string, { refreshSeconds?: number; share?: number }>;
   /** Gateway `server` settings over the defaults (limits, introspection, cors). */
   server?: Partial<Omit<GatewayConfig['server'], 'limits'>> & { limits?: Partial<QueryLimits> };
   /** Defaults to `mode: none` (every request holds every scope). */
@@ -70,12 +75,22 @@ export async function startStack(opts: {
     opts.auth,
   );
   config.audit = { ...config.audit, ...opts.audit };
-  for (const source of config.sources) Object.assign(source, { resilience: opts.resilience ?? {}, forwardRequestId: opts.forwardRequestId ?? false });
+  for (const source of config.sources) {
+    const mirror = opts.mirror?.[source.id];
+    Object.assign(source, {
+      resilience: opts.resilience ?? {},
+      forwardRequestId: opts.forwardRequestId ?? false,
+      mirror: mirror ? { enabled: true, refreshSeconds: mirror.refreshSeconds ?? 3600, share: mirror.share ?? 0.5 } : undefined,
+    });
+  }
   const store = opts.store ?? (await openTestStore('pglite'));
   let app = await startApp(config, vendors, logger, { store });
   const sims: Stack['sims'] = {};
   started.forEach((sim, i) => (sims[vendors[i]!.vendor] = { sim, control: new SimControl(sim.origin) }));
   return {
+    get mirror() {
+      return app.mirror;
+    },
     get url() {
       return app.url;
     },

@@ -1,0 +1,178 @@
+import type { Connector } from '../../core/connector';
+import type { RequestContext } from '../../core/context';
+import type { Logger } from '../../core/logger';
+import type { MirrorRepository, MirroredUser } from '../../store/mirror-repository';
+import { changeKind, changedFields, diffSource } from './diff';
+import { failureCode, readWholeSource } from './refresh';
+import { SourceSnapshot } from './snapshot';
+import { timeoutSignal } from '../../http/timeout-signal';
+
+/** `sources[].mirror` in the config (docs/mirror.md). */
+export interface MirrorSettings {
+  enabled: boolean;
+  /** Seconds between the end of one refresh and the start of the next. */
+  refreshSeconds: number;
+  /** Share of the source's concurrency a refresh may hold (0–1]; live traffic keeps the rest. */
+  share: number;
+  /** The source's `http.maxConcurrency` (filled in from the source's config). */
+  concurrency: number;
+}
+
+export const MIRROR_DEFAULTS: Omit<MirrorSettings, 'concurrency'> = { enabled: false, refreshSeconds: 300, share: 0.5 };
+
+export type MirrorStateName = 'DISABLED' | 'COLD' | 'READY' | 'FAILING';
+
+export interface MirrorStatus {
+  enabled: boolean;
+  state: MirrorStateName;
+  lastSyncAt: Date | null;
+  lastError: string | null;
+  users: number | null;
+  refreshing: boolean;
+}
+
+/** One refresh runs at most this long (a whole-source read on a slow vendor). */
+const REFRESH_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * One source's mirror: the snapshot reads use, the loop that refreshes it, and the write hook.
+ * Created once at start for every source with `mirror.enabled`.
+ */
+class SourceMirror {
+  snapshot: SourceSnapshot | null = null;
+  lastError: string | null = null;
+  refreshing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly connector: Connector,
+    readonly settings: MirrorSettings,
+    private readonly repo: MirrorRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const stored = await this.repo.load(this.connector.sourceId);
+    this.lastError = stored.state.lastError;
+    if (stored.state.lastSyncAt && stored.catalogs) this.snapshot = new SourceSnapshot(this.connector.sourceId, stored.users, stored.catalogs, stored.state.lastSyncAt);
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule(this.settings.refreshSeconds * 1000)), ms);
+    this.timer.unref();
+  }
+
+  /** Refreshes now (or joins the refresh already running). Never throws: a failure is recorded. */
+  refresh(): Promise<void> {
+    if (!this.refreshing) this.refreshing = this.runRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async runRefresh(): Promise<void> {
+    const sourceId = this.connector.sourceId;
+    const started = Date.now();
+    const deadline = timeoutSignal(REFRESH_TIMEOUT_MS, this.abort.signal);
+    const ctx: RequestContext = {
+      requestId: `mirror-${sourceId}-${started}`,
+      deadlineAt: started + REFRESH_TIMEOUT_MS,
+      signal: deadline.signal,
+      vendorCalls: new Map(),
+      background: true,
+    };
+    try {
+      // 2 calls per user at most (types + facilities): this many users keep `share` of the slots.
+      const usersAtOnce = Math.max(1, Math.floor((this.settings.concurrency * this.settings.share) / 2));
+      const read = await readWholeSource(this.connector, ctx, usersAtOnce);
+      const syncedAt = new Date();
+      const diff = diffSource(sourceId, this.snapshot?.entries() ?? [], read.users, 'refresh');
+      await this.repo.applyRefresh(sourceId, { ...diff, catalogs: read.catalogs, syncedAt });
+      this.snapshot = new SourceSnapshot(sourceId, read.users, read.catalogs, syncedAt);
+      this.lastError = null;
+      this.logger.info('mirror_refreshed', { source: sourceId, users: read.users.length, changes: diff.changes.length, vendorCalls: read.vendorCalls, ms: Date.now() - started });
+    } catch (err) {
+      if (this.stopped) return;
+      this.lastError = failureCode(err);
+      await this.repo.recordFailure(sourceId, this.lastError, new Date()).catch(() => undefined);
+      this.logger.warn('mirror_refresh_failed', { source: sourceId, code: this.lastError, ms: Date.now() - started });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** A gateway write changed (or deleted: null) one user: the mirror and the feed follow at once. */
+  async written(nativeId: string, after: MirroredUser | null): Promise<void> {
+    if (!this.snapshot) return; // cold: the first refresh will read it
+    const before = this.snapshot.entries().find((e) => e.user.nativeId === nativeId) ?? null;
+    const kind = changeKind(before, after);
+    const change = kind ? { sourceId: this.connector.sourceId, nativeId, kind, changedFields: before && after ? changedFields(before, after) : [], origin: 'write' as const } : null;
+    await this.repo.applyWrite(this.connector.sourceId, nativeId, after, change);
+    this.snapshot = this.snapshot.withUser(nativeId, after);
+  }
+
+  status(): MirrorStatus {
+    return {
+      enabled: true,
+      state: this.snapshot ? 'READY' : this.lastError ? 'FAILING' : 'COLD',
+      lastSyncAt: this.snapshot?.syncedAt ?? null,
+      lastError: this.lastError,
+      users: this.snapshot ? this.snapshot.users.size : null,
+      refreshing: this.refreshing !== null,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.refreshing?.catch(() => undefined);
+  }
+}
+
+/** Every source's mirror (docs/mirror.md). */
+export class Mirror {
+  private readonly sources = new Map<string, SourceMirror>();
+
+  constructor(connectors: readonly Connector[], settings: (sourceId: string) => MirrorSettings, repo: MirrorRepository, logger: Logger) {
+    for (const c of connectors) {
+      const s = settings(c.sourceId);
+      if (s.enabled) this.sources.set(c.sourceId, new SourceMirror(c, s, repo, logger));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.sources.values()].map((m) => m.start()));
+  }
+
+  /** The snapshot to answer CACHED reads from, if the source has one at most `maxAgeSeconds` old. */
+  fresh(sourceId: string, maxAgeSeconds: number | null, now = Date.now()): SourceSnapshot | null {
+    const snap = this.sources.get(sourceId)?.snapshot ?? null;
+    if (!snap) return null;
+    if (maxAgeSeconds != null && now - snap.syncedAt.getTime() > maxAgeSeconds * 1000) return null;
+    return snap;
+  }
+
+  enabled(sourceId: string): boolean {
+    return this.sources.has(sourceId);
+  }
+
+  status(sourceId: string): MirrorStatus {
+    return this.sources.get(sourceId)?.status() ?? { enabled: false, state: 'DISABLED', lastSyncAt: null, lastError: null, users: null, refreshing: false };
+  }
+
+  /** Refreshes one source now and waits for it (tests, and an operator's nudge). */
+  async refresh(sourceId: string): Promise<void> {
+    await this.sources.get(sourceId)?.refresh();
+  }
+
+  async written(sourceId: string, nativeId: string, after: MirroredUser | null): Promise<void> {
+    await this.sources.get(sourceId)?.written(nativeId, after);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.sources.values()].map((m) => m.stop()));
+  }
+}
