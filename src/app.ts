@@ -1,5 +1,6 @@
 import { SizeHints } from './service/size-hints';
 import { MIRROR_DEFAULTS, Mirror } from './service/mirror/mirror';
+import { Webhooks } from './service/mirror/webhooks';
 import { HTTP_DEFAULTS } from './http/vendor-http';
 import type { GatewayConfig } from './config/config';
 import type { StartedSimulator, VendorModule } from './core/connector';
@@ -44,8 +45,18 @@ export async function startApp(
     },
     store.mirror,
     logger,
+    () => webhooks.kick(),
+  );
+  const webhooks = new Webhooks(
+    config.webhooks.map((w) => ({ url: w.url, secret: w.secret, events: w.events })),
+    store.mirror,
+    store.webhooks,
+    sources.connectors.map((c) => c.sourceId),
+    logger,
+    { baseBackoffMs: Math.min(...config.webhooks.map((w) => w.retryBaseMs), 1_000) },
   );
   await mirror.start();
+  webhooks.start();
   const authenticator = createAuthenticator(config.auth, { logger });
   const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
   const gateway = await startGateway({
@@ -75,6 +86,7 @@ export async function startApp(
     close: async () => {
       await gateway.close();
       await mirror.stop();
+      await webhooks.stop();
       authenticator.close();
       await sources.close();
       stream?.close();
@@ -108,6 +120,7 @@ export function configForSimulators(
     // In memory unless the caller sets a folder (`demo --data DIR`); tests pass their own store.
     store: { path: null, postgres: null },
     audit: { stream: 'none', reads: false },
+    webhooks: [],
     sources: sims.map(({ id, sim, name }) => ({
       id,
       vendor: sim.vendor,

@@ -41,6 +41,8 @@ export interface GatewayConfig {
     reads: boolean;
   };
   sources: SourceConfig[];
+  /** Where the change feed is POSTed (docs/mirror.md, "Webhooks"). Defaults to none. */
+  webhooks: Array<{ url: string; secret: string; events: Array<'CREATED' | 'UPDATED' | 'DEACTIVATED' | 'REACTIVATED' | 'DELETED'>; retryBaseMs: number }>;
 }
 
 export class ConfigError extends Error {
@@ -157,8 +159,23 @@ const topSchema = z
     store: z.unknown().optional(),
     audit: z.unknown().optional(),
     sources: z.array(z.unknown()).min(1, 'at least one source is required'),
+    webhooks: z.unknown().optional(),
   })
   .strict();
+
+const webhooksSchema = z
+  .array(
+    z
+      .object({
+        url: z.string().refine((s) => /^https?:\/\/[^/]/.test(s) && URL.canParse(s), 'must be an http(s) URL'),
+        // Never echoed; 16 characters is the least that makes an HMAC key worth the name.
+        secret: z.string().min(16, 'must be at least 16 characters'),
+        events: z.array(z.enum(['CREATED', 'UPDATED', 'DEACTIVATED', 'REACTIVATED', 'DELETED'])).default([]),
+        retryBaseMs: z.number().int().min(10).max(600_000).default(1_000),
+      })
+      .strict(),
+  )
+  .default([]);
 
 export function loadConfigFile(file: string, vendors: readonly VendorModule[], env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   let text: string;
@@ -225,6 +242,9 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
   const store = storeSchema.safeParse(top.data.store ?? {});
   // Never echo the URL: it may hold the database password.
   if (!store.success) problems.push(...store.error.issues.map((i) => `store.${pathText(i.path)}: ${i.message}`));
+  const webhooks = webhooksSchema.safeParse(top.data.webhooks ?? []);
+  // Never the URL or the secret in a problem: either may carry a credential.
+  if (!webhooks.success) problems.push(...webhooks.error.issues.map((i) => `webhooks.${pathText(i.path)}: ${i.message.replace(/received .*$/, 'invalid value')}`));
   const audit = auditSchema.safeParse(top.data.audit ?? {});
   if (!audit.success) problems.push(...audit.error.issues.map((i) => `audit.${pathText(i.path)}: ${i.message}`));
   const auth = parseAuthConfig(top.data.auth ?? {}, { configDir, defaultMode: 'required' });
@@ -233,7 +253,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
   if (server.success && auth.ok && auth.config.mode === 'none' && !isLoopbackHost(server.data.host)) {
     problems.push(`auth.mode: "none" is allowed only when server.host is a loopback address (127.0.0.1, ::1, localhost), not ${JSON.stringify(server.data.host)}; configure auth.jwt or auth.apiKeys`);
   }
-  if (problems.length || !server.success || !auth.ok || !store.success || !audit.success) throw new ConfigError(problems);
+  if (problems.length || !server.success || !auth.ok || !store.success || !audit.success || !webhooks.success) throw new ConfigError(problems);
   const stream = audit.data.stream as AuditStreamSetting;
   return {
     server: server.data,
@@ -241,6 +261,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
     store: { path: resolve(configDir, store.data.path), postgres: store.data.postgres ?? null },
     audit: { stream: stream.startsWith('file:') ? `file:${resolve(configDir, stream.slice(5))}` : stream, reads: audit.data.reads },
     sources,
+    webhooks: webhooks.data,
   };
 }
 

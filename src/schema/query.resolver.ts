@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { decodeId } from '../core/ids';
+import { decodeId, encodeId } from '../core/ids';
 import type { UserFilter as FilterRecord } from '../core/model';
 import type { RequestScope } from '../service/request-scope';
 import { readUsers } from '../service/read-users';
+import { readChanges } from '../service/mirror/changes';
+import { UserChangeConnection, UserChangesArgs } from './changes.types';
 import { Node } from './node.interface';
 import { User } from './user.type';
 import { Facility, UserType } from './catalog.type';
@@ -54,6 +56,20 @@ export class QueryResolver {
       pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
       sourceErrors: result.sourceErrors,
       totalCount: result.totalCount,
+    };
+  }
+
+  @Query(() => UserChangeConnection, { description: 'The change feed: account changes found by mirror refreshes and made by gateway writes, oldest first, resumable from endCursor.' })
+  async userChanges(@Args(() => UserChangesArgs) args: UserChangesArgs, @Ctx() ctx: RequestScope) {
+    const page = await readChanges(ctx, { since: args.since ?? null, sources: args.sources ?? null, first: args.first });
+    return {
+      nodes: page.nodes.map((c) => {
+        const user = c.user ? presentUser(c.user) : null;
+        if (user) ctx.returnedUsers.add(user.id);
+        return { kind: c.kind, at: c.at, userId: encodeId('User', c.sourceId, c.nativeId), source: presentSource(ctx.connector(c.sourceId)), user, changedFields: c.changedFields, origin: c.origin };
+      }),
+      endCursor: page.endCursor,
+      hasMore: page.hasMore,
     };
   }
 

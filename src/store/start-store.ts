@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger';
 import { createAuditRepository } from './audit-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
 import { createMirrorRepository } from './mirror-repository';
+import { createWebhookRepository } from './webhook-repository';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import type { SqlClient } from './sql';
@@ -28,6 +29,7 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
   const audit = createAuditRepository(sql);
   const idempotency = createIdempotencyRepository(sql);
   const mirror = createMirrorRepository(sql);
+  const webhooks = createWebhookRepository(sql);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -55,5 +57,5 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
     await close().catch(() => undefined);
     throw err;
   }
-  return { backend, audit, idempotency, mirror, close };
+  return { backend, audit, idempotency, mirror, webhooks, close };
 }

@@ -5,6 +5,7 @@
  */
 import type { CallerKind } from '../auth/caller';
 import type { MirrorRepository } from './mirror-repository';
+import type { WebhookRepository } from './webhook-repository';
 
 export type AuditOutcome = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'DENIED' | 'UNKNOWN';
 
@@ -97,6 +98,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
   readonly mirror: MirrorRepository;
+  readonly webhooks: WebhookRepository;
   close(): Promise<void>;
 }
 

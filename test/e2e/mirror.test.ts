@@ -156,3 +156,29 @@ describe('keeping the copy current', () => {
     await od().control.clearFaults();
   });
 });
+
+describe('userChanges', () => {
+  test('resumes from endCursor with nothing lost or repeated; a bad since is BAD_USER_INPUT on since', async () => {
+    const all = await stack.store.mirror.changes(0, ['opendental', 'coremr'], 10_000);
+    assert.ok(all.length >= 2, `${all.length} changes so far`);
+    const q = `query($since: String) { userChanges(since: $since, sources: ["opendental", "coremr"], first: 2) { hasMore endCursor nodes { kind userId origin changedFields source { id } user { id active } } } }`;
+    const seen: any[] = [];
+    let since: string | null = null;
+    for (let i = 0; i < 1000; i++) {
+      const res: any = await stack.gql(q, { since });
+      assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+      const page: any = res.body.data.userChanges;
+      seen.push(...page.nodes);
+      since = page.endCursor;
+      if (!page.hasMore) break;
+    }
+    assert.equal(seen.length, all.length);
+    assert.deepEqual(seen.map((n) => n.kind), all.map((c) => c.kind));
+    // Nothing new: the same cursor comes back with no nodes; a later change appears after it.
+    const again: any = await stack.gql(q, { since });
+    assert.deepEqual([again.body.data.userChanges.nodes.length, again.body.data.userChanges.endCursor], [0, since]);
+    const bad = await stack.gql(q, { since: 'not-a-cursor' });
+    assert.equal(bad.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(bad.body.errors?.[0]?.extensions?.field, 'since');
+  });
+});

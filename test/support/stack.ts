@@ -55,6 +55,8 @@ export async function startStack(opts: {
   forwardRequestId?: boolean;
   /** Sources (by id) whose mirror is enabled, with their settings. A long refreshSeconds leaves refreshes to the test (`stack.mirror.refresh`). */
   mirror?: Record<string, { refreshSeconds?: number; share?: number }>;
+  /** `webhooks[]` of the config. */
+  webhooks?: GatewayConfig['webhooks'];
   /** Gateway `server` settings over the defaults (limits, introspection, cors). */
   server?: Partial<Omit<GatewayConfig['server'], 'limits'>> & { limits?: Partial<QueryLimits> };
   /** Defaults to `mode: none` (every request holds every scope). */
@@ -75,6 +77,7 @@ export async function startStack(opts: {
     opts.auth,
   );
   config.audit = { ...config.audit, ...opts.audit };
+  config.webhooks = opts.webhooks ?? [];
   for (const source of config.sources) {
     const mirror = opts.mirror?.[source.id];
     Object.assign(source, {

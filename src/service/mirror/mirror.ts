@@ -51,6 +51,8 @@ class SourceMirror {
     readonly settings: MirrorSettings,
     private readonly repo: MirrorRepository,
     private readonly logger: Logger,
+    /** Called after changes reached the feed (webhooks deliver at once instead of at their next poll). */
+    private readonly changed: () => void,
   ) {}
 
   async start(): Promise<void> {
@@ -92,6 +94,7 @@ class SourceMirror {
       await this.repo.applyRefresh(sourceId, { ...diff, catalogs: read.catalogs, syncedAt });
       this.snapshot = new SourceSnapshot(sourceId, read.users, read.catalogs, syncedAt);
       this.lastError = null;
+      if (diff.changes.length) this.changed();
       this.logger.info('mirror_refreshed', { source: sourceId, users: read.users.length, changes: diff.changes.length, vendorCalls: read.vendorCalls, ms: Date.now() - started });
     } catch (err) {
       if (this.stopped) return;
@@ -111,6 +114,7 @@ class SourceMirror {
     const change = kind ? { sourceId: this.connector.sourceId, nativeId, kind, changedFields: before && after ? changedFields(before, after) : [], origin: 'write' as const } : null;
     await this.repo.applyWrite(this.connector.sourceId, nativeId, after, change);
     this.snapshot = this.snapshot.withUser(nativeId, after);
+    if (change) this.changed();
   }
 
   status(): MirrorStatus {
@@ -136,10 +140,10 @@ class SourceMirror {
 export class Mirror {
   private readonly sources = new Map<string, SourceMirror>();
 
-  constructor(connectors: readonly Connector[], settings: (sourceId: string) => MirrorSettings, repo: MirrorRepository, logger: Logger) {
+  constructor(connectors: readonly Connector[], settings: (sourceId: string) => MirrorSettings, repo: MirrorRepository, logger: Logger, changed: () => void = () => undefined) {
     for (const c of connectors) {
       const s = settings(c.sourceId);
-      if (s.enabled) this.sources.set(c.sourceId, new SourceMirror(c, s, repo, logger));
+      if (s.enabled) this.sources.set(c.sourceId, new SourceMirror(c, s, repo, logger, changed));
     }
   }
 
