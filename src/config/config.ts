@@ -59,6 +59,8 @@ const httpSchema = z
     requestTimeoutMs: z.number().int().positive(),
     connections: z.number().int().positive(),
     maxConcurrency: z.number().int().positive(),
+    maxConcurrencyCeiling: z.number().int().positive().max(256),
+    adaptiveConcurrency: z.boolean(),
     minIntervalMs: z.number().int().nonnegative(),
   })
   .partial()

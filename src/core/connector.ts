@@ -138,8 +138,12 @@ export interface SourceHttpSettings {
   requestTimeoutMs?: number;
   /** Keep-alive connections in the source's undici Pool. */
   connections?: number;
-  /** Parallel per-user calls, for vendors without batch endpoints. */
+  /** Parallel per-user calls, for vendors without batch endpoints (where the adaptive limit starts). */
   maxConcurrency?: number;
+  /** The most parallel per-user calls the adaptive limit may grow to (also the pool's connections). */
+  maxConcurrencyCeiling?: number;
+  /** Grow and shrink the per-user limit with the vendor's latency and errors (AIMD); false: fixed at maxConcurrency. */
+  adaptiveConcurrency?: boolean;
   /** Client-side spacing between request starts (0 = none). */
   minIntervalMs?: number;
 }

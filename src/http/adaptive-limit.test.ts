@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as wait } from 'node:timers/promises';
 import { AdaptiveLimit } from './adaptive-limit';
+import { SourceError } from '../core/errors';
 
 /** Runs `n` tasks at once through the limit, each taking `ms()`; returns the most that ran together. */
 async function burst(limit: AdaptiveLimit, n: number, ms: () => number, fail: (i: number) => boolean = () => false): Promise<number> {
@@ -14,7 +15,7 @@ async function burst(limit: AdaptiveLimit, n: number, ms: () => number, fail: (i
         peak = Math.max(peak, running);
         await wait(ms());
         running--;
-        if (fail(i)) throw new Error('vendor 503');
+        if (fail(i)) throw new SourceError('SOURCE_UNAVAILABLE', 'x');
       }),
     ),
   );
@@ -58,7 +59,7 @@ test('a cancelled waiter leaves at once and takes no slot; a cancelled task does
   const abort = new AbortController();
   const waiting = limit.run(async () => assert.fail('must not run'), abort.signal);
   abort.abort(new Error('gone'));
-  await assert.rejects(waiting, /gone/);
+  await assert.rejects(waiting, { code: 'SOURCE_TIMEOUT' });
   assert.equal(limit.queued, 0);
   release();
   await first;

@@ -1,4 +1,5 @@
-import { cancelled } from './cancel';
+import { SourceError, isSourceError } from '../core/errors';
+import type { Slots } from './semaphore';
 
 export interface AdaptiveLimitOptions {
   /** Where the limit starts (the source's configured `maxConcurrency`). */
@@ -9,7 +10,13 @@ export interface AdaptiveLimitOptions {
   max: number;
   /** A call slower than `latencyTolerance` × the best latency seen counts as "latency rising". */
   latencyTolerance?: number;
+  /** Named in the SOURCE_TIMEOUT a cancelled waiter is rejected with. */
+  sourceId?: string;
 }
+
+/** Vendor answers that say "you are overloading me": the limit halves. */
+const OVERLOAD = new Set(['SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_RATE_LIMITED']);
+const overloaded = (r: { ok: true } | { ok: false; error: unknown }) => !r.ok && (!isSourceError(r.error) || OVERLOAD.has(r.error.code));
 
 /**
  * A concurrency limit that finds the vendor's capacity instead of guessing it (AIMD, as TCP does):
@@ -25,7 +32,7 @@ export interface AdaptiveLimitOptions {
  * sets a new baseline instead of being throttled for ever. Same `run(task, signal)` contract as
  * Semaphore: a cancelled waiter leaves the queue at once and takes no slot.
  */
-export class AdaptiveLimit {
+export class AdaptiveLimit implements Slots {
   private current: number;
   private running = 0;
   private readonly waiting: Array<{ grant: () => void }> = [];
@@ -54,7 +61,7 @@ export class AdaptiveLimit {
    * Runs `task` in a slot. `isFailure` says whether its outcome tells of an overloaded vendor
    * (default: it threw); the limit adapts to the outcome and the time it took.
    */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal, isFailure: (result: { ok: true; value: T } | { ok: false; error: unknown }) => boolean = (r) => !r.ok): Promise<T> {
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, isFailure: (result: { ok: true; value: T } | { ok: false; error: unknown }) => boolean = overloaded): Promise<T> {
     await this.acquire(signal);
     const started = performance.now();
     const contended = this.waiting.length > 0;
@@ -84,7 +91,7 @@ export class AdaptiveLimit {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(cancelled(signal));
+    if (signal?.aborted) return Promise.reject(this.timedOut());
     if (this.running < this.limit) {
       this.running++;
       return Promise.resolve();
@@ -100,11 +107,15 @@ export class AdaptiveLimit {
       const onAbort = () => {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
-        reject(cancelled(signal));
+        reject(this.timedOut());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  private timedOut(): SourceError {
+    return new SourceError('SOURCE_TIMEOUT', this.o.sourceId ?? '', undefined, { requestSent: false });
   }
 
   private pump(): void {

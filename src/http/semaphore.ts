@@ -1,6 +1,15 @@
 import { SourceError } from '../core/errors';
 
 /**
+ * What per-user calls run under: at most so many at once, a cancelled waiter leaving at once.
+ * The source's VendorHttp hands out one (`concurrency`): an AdaptiveLimit by default, a fixed
+ * Semaphore when `http.adaptiveConcurrency` is off.
+ */
+export interface Slots {
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/**
  * A counting semaphore: at most `limit` tasks run at once, the rest wait in FIFO order. Created
  * once per source to cap parallel per-user calls on vendors without batch routes (CorEMR).
  *
@@ -8,7 +17,7 @@ import { SourceError } from '../core/errors';
  * client gave up on (or that passed their deadline) do not hold up the ones behind them
  * (docs/resilience.md, "Every wait gives its place back").
  */
-export class Semaphore {
+export class Semaphore implements Slots {
   private running = 0;
   private readonly waiting: Array<{ grant: () => void }> = [];
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { SourceError } from '../core/errors';
-import type { Semaphore } from '../http/semaphore';
+import type { Slots } from '../http/semaphore';
 
 /**
  * A per-request DataLoader for vendors without a batch route (docs/kit.md, "per-key loader"):
@@ -23,7 +23,7 @@ export class PerKeyLoader<K, V> {
 
   constructor(
     fetch: (key: K) => Promise<V>,
-    opts: { sourceId: string; semaphore: Semaphore | null; signal: AbortSignal; cacheKey?: (key: K) => string },
+    opts: { sourceId: string; semaphore: Slots | null; signal: AbortSignal; cacheKey?: (key: K) => string },
   ) {
     const one = (key: K): Promise<V> => (opts.semaphore ? opts.semaphore.run(() => fetch(key), opts.signal) : fetch(key));
     const failure = (e: unknown): Error => {

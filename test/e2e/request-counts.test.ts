@@ -1,3 +1,5 @@
+import { findVendor } from '../../src/vendors/registry';
+import { HTTP_DEFAULTS } from '../../src/http/vendor-http';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../support/stack';
@@ -39,7 +41,7 @@ async function run(source: string): Promise<LoggedRequest[]> {
 const sentBeforeAnswered = (later: LoggedRequest, earlier: LoggedRequest) => earlier.doneSeq !== null && later.doneBefore < earlier.doneSeq;
 
 describe('upstream requests of users(sources:[X], first:100) { userTypes facilityAccess }', () => {
-  test('coremr: 1 list + 100 types + 100 facilities, in parallel, never more than 8 at once', async () => {
+  test('coremr: 1 list + 100 types + 100 facilities, in parallel, never more than the adaptive ceiling at once', async () => {
     const log = await run('coremr');
     assert.equal(log.length, MINIMUMS.coremr!(100, ZERO).requests);
     assert.equal(log.filter((r) => r.path === '/ws/users/').length, 1);
@@ -47,7 +49,7 @@ describe('upstream requests of users(sources:[X], first:100) { userTypes facilit
     assert.equal(log.filter((r) => /\/facilities\/$/.test(r.path)).length, 100);
     const peak = Math.max(...log.map((r) => r.inFlight));
     assert.ok(peak >= 4, `per-user calls overlap (peak ${peak})`);
-    assert.ok(peak <= 8, `the per-source cap holds (peak ${peak})`);
+    assert.ok(peak <= HTTP_DEFAULTS.maxConcurrencyCeiling, `the per-source ceiling holds (peak ${peak})`);
   });
 
   test('opendental: one Limit=100 page + usergroups + clinics, the catalogs sent before the page was answered', async () => {
@@ -90,3 +92,23 @@ describe('upstream requests of users(sources:[X], first:100) { userTypes facilit
 });
 
 const ZERO = { sites: 0, sitePages: 0, siteAccessPages: 0, maxSiteAccessPages: 0 };
+
+describe('adaptive concurrency', () => {
+  test('grows past where it starts while the vendor keeps up, never past its ceiling', async () => {
+    const small = await startStack({ vendors: [findVendor('coremr')!], users: 100, latencyMs: 5, http: { maxConcurrency: 2, maxConcurrencyCeiling: 6 } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await small.clearLogs();
+        const res = await small.gql(`{ users(sources: ["coremr"], first: 100) { nodes { userTypes { name } facilityAccess { primary } } } }`);
+        assert.equal(res.body.errors, undefined);
+        const log = await small.sims.coremr!.control.requests();
+        assert.equal(log.length, 201);
+        const peak = Math.max(...log.map((r) => r.inFlight));
+        assert.ok(peak <= 6, `never past the ceiling (peak ${peak})`);
+        if (i === 2) assert.ok(peak > 2, `grew from where it started (peak ${peak})`);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -161,7 +161,7 @@ describe('every vendor hanging', () => {
   test('the deadline passing while per-user calls wait in the semaphore: those fields are SOURCE_TIMEOUT, not INTERNAL_SERVER_ERROR', async () => {
     // One per-user call at a time, each held 1 s by the vendor, under a 1.5 s deadline: the first
     // user's types are read, the second is in flight at the deadline, the third and fourth wait.
-    const stack = await startStack({ vendors: [findVendor('coremr')!], users: 10, requestTimeoutMs: 1500, http: { maxConcurrency: 1 } });
+    const stack = await startStack({ vendors: [findVendor('coremr')!], users: 10, requestTimeoutMs: 1500, http: { maxConcurrency: 1, adaptiveConcurrency: false } });
     try {
       // Three rounds: whether the waiters see the deadline's abort or the in-flight call's own
       // timeout first is a race between two timers due at the same instant.
@@ -220,7 +220,7 @@ describe('a client that gives up gives its place back', () => {
   });
 
   test("CorEMR's semaphore (8 parallel per-user calls): after 16 abandoned queries the next one is served at once and reaches the vendor", async () => {
-    const stack = await startStack({ vendors: [findVendor('coremr')!], users: 30, http: { maxConcurrency: 8 } });
+    const stack = await startStack({ vendors: [findVendor('coremr')!], users: 30, http: { maxConcurrency: 8, adaptiveConcurrency: false } });
     try {
       const control = stack.sims.coremr!.control;
       const TYPES = /^\/ws\/users\/[^/]+\/types\/$/;

@@ -1,4 +1,4 @@
-import { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import type { SourceHealthRecord } from '../../core/model';
@@ -47,14 +47,14 @@ export class CoremrConnector implements Connector {
   readonly name: string;
   readonly client: CoremrClient;
   readonly http: VendorHttp;
-  private readonly semaphore: Semaphore;
+  private readonly semaphore: Slots;
 
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
     this.http = new VendorHttp(config, deps);
     this.client = new CoremrClient(this.http, resolveAuth(config.auth), config.id);
-    this.semaphore = new Semaphore(this.http.maxConcurrency, config.id);
+    this.semaphore = this.http.concurrency;
   }
 
   reader(ctx: RequestContext): CoremrReader {

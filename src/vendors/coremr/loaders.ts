@@ -1,4 +1,4 @@
-import type { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
@@ -42,7 +42,7 @@ export class CoremrReader implements SourceReader {
   constructor(
     private readonly sourceId: string,
     private readonly client: CoremrClient,
-    private readonly semaphore: Semaphore,
+    private readonly semaphore: Slots,
     private readonly ctx: RequestContext,
   ) {
     const o = { ctx };

@@ -1,5 +1,5 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig } from '../../core/connector';
-import { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import type { SourceHealthRecord } from '../../core/model';
 import { VendorHttp } from '../../http/vendor-http';
@@ -44,7 +44,7 @@ export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, 
   const auth = config.auth as unknown as IcureAuthConfig;
   const http = new VendorHttp(config, deps);
   const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now);
-  const semaphore = new Semaphore(http.maxConcurrency, config.id);
+  const semaphore = http.concurrency;
 
   return {
     sourceId: config.id,

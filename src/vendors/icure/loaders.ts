@@ -2,7 +2,7 @@ import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
-import type { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
 import type { UserChange } from '../../core/writes';
 import { PerKeyLoader, applyToUserCache, isPathSegment, mapPage } from '../../kit';
@@ -40,7 +40,7 @@ export class IcureReader implements SourceReader {
     private readonly sourceId: string,
     private readonly client: IcureClient,
     /** Per-source limit (created once in createConnector) on parallel GET /rest/v2/user/{id}. */
-    private readonly semaphore: Semaphore,
+    private readonly semaphore: Slots,
     private readonly ctx: RequestContext,
   ) {
     // iCure has no batch get-by-ids on v2 users that we rely on: one GET per id, in parallel under the cap.

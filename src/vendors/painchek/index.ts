@@ -1,6 +1,6 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader, VendorModule } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
 import { VendorHttp } from '../../http/vendor-http';
@@ -44,14 +44,14 @@ class PainChekConnector implements Connector {
   readonly name: string;
   private readonly http: VendorHttp;
   private readonly client: PainChekClient;
-  private readonly limit: Semaphore;
+  private readonly limit: Slots;
 
   constructor(config: SourceConfig, deps: ConnectorDeps) {
     this.sourceId = config.id;
     this.name = config.name;
     this.http = new VendorHttp(config, deps);
     this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
-    this.limit = new Semaphore(this.http.maxConcurrency, config.id);
+    this.limit = this.http.concurrency;
   }
 
   reader(ctx: RequestContext): SourceReader {

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import type { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
@@ -34,7 +34,7 @@ export class PainChekReader implements SourceReader {
   constructor(
     private readonly sourceId: string,
     private readonly client: PainChekClient,
-    private readonly limit: Semaphore,
+    private readonly limit: Slots,
     private readonly ctx: RequestContext,
   ) {
     this.users = new PerKeyLoader(

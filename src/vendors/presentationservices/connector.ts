@@ -1,5 +1,5 @@
 import type { Capabilities, Connector, ConnectorDeps, SourceConfig, SourceReader } from '../../core/connector';
-import { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import type { RequestContext } from '../../core/context';
 import type { SourceHealthRecord } from '../../core/model';
 import type { SourceWriter } from '../../core/writes';
@@ -54,7 +54,7 @@ export class PsConnector implements Connector {
   private readonly http: VendorHttp;
   private readonly client: PsClient;
   private readonly options: PsOptions;
-  private readonly semaphore: Semaphore;
+  private readonly semaphore: Slots;
   /** The request's organizations, shared by its reader and writer (kit perRequest). */
   private readonly scopeOf: (ctx: RequestContext) => PsScope;
 
@@ -65,7 +65,7 @@ export class PsConnector implements Connector {
     this.options = options;
     this.http = new VendorHttp(config, deps);
     this.client = new PsClient(this.http, auth, config.id);
-    this.semaphore = new Semaphore(this.http.maxConcurrency, config.id);
+    this.semaphore = this.http.concurrency;
     this.scopeOf = perRequest((ctx) => new PsScope(this.client, this.options, ctx));
   }
 

@@ -1,6 +1,6 @@
 import type { SourceReader } from '../../core/connector';
 import type { RequestContext } from '../../core/context';
-import type { Semaphore } from '../../http/semaphore';
+import type { Slots } from '../../http/semaphore';
 import { SourceError } from '../../core/errors';
 import { matchesFilter } from '../../core/filter';
 import type { FacilityAccessRecord, FacilityRecord, UserFilter, UserPage, UserRecord, UserTypeRecord } from '../../core/model';
@@ -18,7 +18,7 @@ export interface ReaderDeps {
   sourceId: string;
   client: PsClient;
   /** Per source: caps parallel GET /users/{id} calls. */
-  semaphore: Semaphore;
+  semaphore: Slots;
 }
 
 /** The list of one request: the users in scope, and how many records were malformed (left out). */
