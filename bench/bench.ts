@@ -82,6 +82,12 @@ async function deployConfig(file: string, dir: string): Promise<string | null> {
     auth = { mode: 'none' };
   }
   doc.set('auth', doc.createNode(auth));
+  // Mirrors for the two vendors that need them (Open Dental's 1 request/s, CorEMR's 2 calls per
+  // user), refreshed once at start: the CACHED rows read them, the LIVE rows do not.
+  const sources = doc.get('sources') as YAML.YAMLSeq;
+  for (const item of sources.items as YAML.YAMLMap[]) {
+    if (['opendental', 'coremr'].includes(String(item.get('vendor')))) item.set('mirror', doc.createNode({ enabled: true, refreshSeconds: 3600 }));
+  }
   writeFileSync(file, doc.toString());
   return bearer === null ? null : `Bearer ${bearer}`;
 }
@@ -130,8 +136,15 @@ async function main() {
     const body = (await res.json()) as { errors?: unknown[] };
     if (body.errors) throw new Error(`query failed (HTTP ${res.status}): ${JSON.stringify(body.errors).slice(0, 300)}`);
   };
-  const canonical = (sources: string[] | null, first: number) =>
-    `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}) { edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
+  const canonical = (sources: string[] | null, first: number, cached = false) =>
+    `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}${cached ? ', consistency: CACHED' : ''}) { ${cached ? 'totalCount ' : ''}edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
+  // The CACHED rows need the first refresh done.
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ sources { id mirror { enabled state } } }' }) });
+    const body = (await res.json()) as { data?: { sources: Array<{ mirror: { enabled: boolean; state: string } }> } };
+    if (body.data?.sources.every((x) => !x.mirror.enabled || x.mirror.state === 'READY')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   // Catalog facts the API minimum depends on (PainChek sites and their access lists), read from the
   // simulator directly with the credentials of the written config.
@@ -140,6 +153,7 @@ async function main() {
   const cases = [
     ...controls.map((c) => ({ name: c.id, query: canonical([c.id], FIRST), vendors: [c] , n: FIRST})),
     { name: 'all sources', query: canonical(null, Math.min(500, USERS * controls.length)), vendors: controls, n: -1 },
+    ...controls.filter((c) => ['opendental', 'coremr'].includes(c.vendor)).map((c) => ({ name: `${c.id} CACHED`, query: canonical([c.id], FIRST, true), vendors: [c], n: 0 })),
   ];
 
   const rows: Array<Record<string, unknown>> = [];
@@ -158,14 +172,16 @@ async function main() {
       let minReq = 0;
       let chain = 0;
       const notes: string[] = [];
-      if (c.n > 0) {
+      if (c.n === 0) {
+        notes.push('from the mirror (no vendor call)');
+      } else if (c.n > 0) {
         const fn = MINIMUMS[c.vendors[0]!.vendor];
         const m = fn?.(Math.min(c.n, USERS), facts);
         minReq = m?.requests ?? NaN;
         chain = m?.chain ?? NaN;
         if (m) notes.push(m.why);
       } else {
-        // Across sources the gateway walks sources in order, so chains add up.
+        // Across sources: the later sources are asked in parallel (size hints from the warm-up), so the longest chain counts.
         let left = Math.min(500, USERS * controls.length);
         for (const v of controls) {
           const n = Math.min(left, USERS);
@@ -173,9 +189,9 @@ async function main() {
           if (n <= 0) break;
           const m = MINIMUMS[v.vendor]?.(n, facts);
           minReq += m?.requests ?? NaN;
-          chain += m?.chain ?? NaN;
+          chain = Math.max(chain, m?.chain ?? NaN); // sources in parallel once their sizes are known
         }
-        notes.push('sources walked in order');
+        notes.push('later sources asked in parallel once their sizes are known');
       }
 
       const lat: number[] = [];
