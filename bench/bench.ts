@@ -241,7 +241,7 @@ async function main() {
   const peakRssMb = procStat(gwPid).peakRssMb;
   console.log(`\ngateway peak RSS: ${peakRssMb.toFixed(1)} MB`);
   if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ users: USERS, samples: SAMPLES, clients: CONCURRENCY, auth: AUTH, peakRssMb, rows }, null, 2));
-  console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls 8 at a time). vcalls/s = vendor calls per second during the 16-client load.');
+  console.log('crit-path = round trips on the longest dependent chain × latency (unlimited parallelism; CorEMR runs its per-user calls under the adaptive limit, 8 growing to 32). vcalls/s = vendor calls per second during the 16-client load.');
 }
 
 main()

@@ -8,7 +8,7 @@
  * goes to stderr. Nothing here asserts: it reports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -16,6 +16,8 @@ import YAML from 'yaml';
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 8);
 const LATENCY_MS = Number(process.env.SOAK_LATENCY_MS ?? 10);
+/** SOAK_MIRROR=1: Open Dental and CorEMR keep mirrors refreshed every 30 s, and CACHED reads join the rotation. */
+const MIRROR = process.env.SOAK_MIRROR === '1';
 const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 const children: ChildProcess[] = [];
 
@@ -46,7 +48,14 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-soak-'));
   const file = join(dir, 'sg.yaml');
   await start(['simulate', 'all', '--port', '0', '--users', '120', '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
-  const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string }> };
+  if (MIRROR) {
+    const doc = YAML.parseDocument(readFileSync(file, 'utf8'));
+    for (const item of (doc.get('sources') as YAML.YAMLSeq).items as YAML.YAMLMap[]) {
+      if (['opendental', 'coremr'].includes(String(item.get('vendor')))) item.set('mirror', doc.createNode({ enabled: true, refreshSeconds: 30 }));
+    }
+    writeFileSync(file, doc.toString());
+  }
+  const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string }> };
   const out = await start(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
   const url = /serving \d+ source\(s\) at (\S+)/.exec(out)![1]!;
   const gwPid = children[1]!.pid!;
@@ -55,6 +64,7 @@ async function main() {
     ...ids.map((id) => `{ users(sources: ["${id}"], first: 50) { nodes { id displayName userTypes { name } facilityAccess { primary facility { name } } } } }`),
     `{ users(first: 100) { nodes { id displayName active } pageInfo { endCursor } } }`,
     `{ sources { id health { status } } }`,
+    ...(MIRROR ? config.sources.filter((s) => ['opendental', 'coremr'].includes(s.vendor)).map((s) => `{ users(sources: ["${s.id}"], first: 100, consistency: CACHED) { totalCount nodes { id userTypes { name } facilityAccess { primary } } } }`) : []),
   ];
 
   const durationMs = MINUTES * 60_000;
@@ -97,7 +107,7 @@ async function main() {
   const endRss = samples[samples.length - 1]!.rss;
   const peakRss = Math.max(...samples.map((s) => s.rss));
   const sorted = [...latencies].sort((a, b) => a - b);
-  console.log(`\nstaffgraph soak — ${MINUTES} min, ${CLIENTS} clients, ${LATENCY_MS} ms vendor latency, ${queries.length} queries in rotation\n`);
+  console.log(`\nstaffgraph soak — ${MINUTES} min, ${CLIENTS} clients, ${LATENCY_MS} ms vendor latency, ${queries.length} queries in rotation${MIRROR ? ', mirrors refreshing every 30 s' : ''}\n`);
   console.log(`requests ${served}  (${(served / (durationMs / 1000)).toFixed(1)} req/s)   errors ${errors}`);
   console.log(`latency p50 ${percentile(sorted, 50).toFixed(1)} ms   p95 ${percentile(sorted, 95).toFixed(1)} ms`);
   console.log(`gateway RSS after warm-up (${Math.round(warmupMs / 1000)} s) ${startRss.toFixed(1)} MB   end ${endRss.toFixed(1)} MB   peak ${peakRss.toFixed(1)} MB   growth ${(((endRss - startRss) / startRss) * 100).toFixed(1)} %`);
