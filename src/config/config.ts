@@ -246,7 +246,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
   if (!store.success) problems.push(...store.error.issues.map((i) => `store.${pathText(i.path)}: ${i.message}`));
   const webhooks = webhooksSchema.safeParse(top.data.webhooks ?? []);
   // Never the URL or the secret in a problem: either may carry a credential.
-  if (!webhooks.success) problems.push(...webhooks.error.issues.map((i) => `webhooks.${pathText(i.path)}: ${i.message.replace(/received .*$/, 'invalid value')}`));
+  if (!webhooks.success) problems.push(...webhooks.error.issues.map((i) => `webhooks${pathText(i.path).startsWith('[') ? '' : '.'}${pathText(i.path)}: ${i.message.replace(/received .*$/, 'invalid value')}`));
   const audit = auditSchema.safeParse(top.data.audit ?? {});
   if (!audit.success) problems.push(...audit.error.issues.map((i) => `audit.${pathText(i.path)}: ${i.message}`));
   const auth = parseAuthConfig(top.data.auth ?? {}, { configDir, defaultMode: 'required' });

@@ -115,3 +115,21 @@ test('`staffgraph serve` with a bad config stops with exit code 2 and one line p
   assert.equal(res2.status, 2);
   assert.match(res2.stderr, /not valid YAML/);
 });
+
+test('resilience, mirror and webhooks are validated, one line each, and a webhook secret or URL is never echoed', () => {
+  const source = { id: 'dental', vendor: 'opendental', baseUrl: 'http://127.0.0.1:7102/api/v1', auth: { developerKey: 'd', customerKey: 'c' } };
+  const ok = parseConfig({ auth: { mode: 'none' }, sources: [{ ...source, resilience: { retries: 0 }, mirror: { enabled: true } }], webhooks: [{ url: 'https://hooks.example.org/x', secret: 'sixteen-chars-ok!' }] }, VENDORS, tmpdir(), {});
+  assert.deepEqual(ok.sources[0]!.mirror, { enabled: true, refreshSeconds: 300, share: 0.5 });
+  assert.deepEqual(ok.sources[0]!.resilience, { retries: 0 });
+  assert.deepEqual(ok.webhooks, [{ url: 'https://hooks.example.org/x', secret: 'sixteen-chars-ok!', events: [], retryBaseMs: 1000 }]);
+  const bad = problems({
+    auth: { mode: 'none' },
+    sources: [{ ...source, resilience: { retries: 99, maxResponseBytes: 10 }, mirror: { enabled: true, refreshSeconds: 1, share: 2 } }],
+    webhooks: [{ url: 'ftp://token-in-url@hooks.example.org', secret: 'short-secret', events: ['EXPLODED'] }],
+  });
+  for (const key of ['resilience.retries', 'resilience.maxResponseBytes', 'mirror.refreshSeconds', 'mirror.share', 'webhooks[0].url', 'webhooks[0].secret', 'webhooks[0].events']) {
+    assert.ok(bad.some((p) => p.includes(key)), `${key} in ${JSON.stringify(bad)}`);
+  }
+  const text = bad.join('\n');
+  assert.ok(!text.includes('short-secret') && !text.includes('token-in-url'), text);
+});
