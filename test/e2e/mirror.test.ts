@@ -34,6 +34,13 @@ after(() => stack.close());
 beforeEach(() => stack.clearLogs());
 
 describe('CACHED reads', () => {
+  test('the first copy is a baseline: it puts no CREATED rows in the feed', async () => {
+    assert.deepEqual(await stack.store.mirror.changes(0, ['opendental', 'coremr'], 1000), []);
+    const res = await stack.gql(`{ sources { id mirror { state users } } }`);
+    const od = res.body.data!.sources.find((s: any) => s.id === 'opendental').mirror;
+    assert.deepEqual([od.state, od.users > 0], ['READY', true]);
+  });
+
   test('answered from the mirror with no vendor call: users, relations, totalCount, syncedAt; LIVE still asks the vendor', async () => {
     const live = await stack.gql(`{ users(sources: ["opendental"], first: 100) { totalCount nodes { nativeId active syncedAt userTypes { name } facilityAccess { facility { name } } } } }`);
     await stack.clearLogs();

@@ -90,7 +90,10 @@ class SourceMirror {
       const usersAtOnce = Math.max(1, Math.floor((this.settings.concurrency * this.settings.share) / 2));
       const read = await readWholeSource(this.connector, ctx, usersAtOnce);
       const syncedAt = new Date();
-      const diff = diffSource(sourceId, this.snapshot?.entries() ?? [], read.users, 'refresh');
+      const found = diffSource(sourceId, this.snapshot?.entries() ?? [], read.users, 'refresh');
+      // The first copy is a baseline, not news: without it every user would be a CREATED event
+      // (and a webhook delivery) the day a mirror is turned on.
+      const diff = this.snapshot ? found : { ...found, changes: [] };
       await this.repo.applyRefresh(sourceId, { ...diff, catalogs: read.catalogs, syncedAt });
       this.snapshot = new SourceSnapshot(sourceId, read.users, read.catalogs, syncedAt);
       this.lastError = null;
