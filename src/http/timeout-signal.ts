@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * A signal that aborts after `ms` with a TimeoutError, or as soon as any `parent` aborts (with the
  * parent's reason). `dispose()` clears the timer and the listeners; call it when the work is done.
@@ -10,6 +12,8 @@
  */
 export function timeoutSignal(ms: number, ...parents: Array<AbortSignal | undefined>): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  // A background refresh's signal is the parent of hundreds of attempts; each detaches when done.
+  setMaxListeners(0, controller.signal);
   const listeners: Array<[AbortSignal, () => void]> = [];
   const dispose = () => {
     clearTimeout(timer);

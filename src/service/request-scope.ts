@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Connector, SourceReader } from '../core/connector';
 import type { RequestContext } from '../core/context';
 import { SourceError } from '../core/errors';
@@ -71,6 +72,9 @@ export class RequestScope {
     requestId: string = randomUUID(),
   ) {
     const deadlineAt = Date.now() + shared.requestTimeoutMs;
+    // Every vendor attempt, limiter and semaphore wait of this request listens on this signal (and
+    // lets go when done): dozens at once on a 200-call CorEMR page is normal, not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.deadlineTimer = setTimeout(() => this.abort.abort(new DOMException('The request deadline passed.', 'TimeoutError')), shared.requestTimeoutMs).unref();
     this.request = {
       requestId,
