@@ -2,7 +2,7 @@ import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { cancelled } from './cancel';
 import { raceAbort } from './race-abort';
 
-/** The statuses after which a read is sent again: docs/resilience.md's 429/502/503/504, plus 500 (issue 9: a GET is safe to repeat, and a 500 is often a blip). */
+/** The statuses after which a read is sent again (docs/resilience.md): a GET is safe to repeat, and a 500 is as often a blip as a 502–504. */
 export const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export interface ReadRetryOptions {

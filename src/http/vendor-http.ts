@@ -60,7 +60,7 @@ export interface HttpResponse {
  * Created once at start and shared by every request. Every wait (limiter, breaker probe, retry
  * back-off) watches the request's signal and gives its place back when the request is cancelled.
  * It returns every HTTP status as-is — what a 400 or 404 means is the vendor client's business
- * (`statusError` holds the generic meanings) — except that 429/502/503/504 on a read may be
+ * (`statusError` holds the generic meanings) — except that 429/500/502/503/504 on a read may be
  * retried first, and 5xx answers count towards the breaker.
  */
 export class VendorHttp {
