@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../core/logger';
 import type { Caller } from '../auth/caller';
@@ -92,6 +92,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo installs its cache-control plugin by default, and that plugin wraps every field
+      // resolver (willResolveField) to collect cache hints we never send: per-field cost for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       accessPlugin(),
       limitsPlugin(opts.limits),
       gatewayPlugin(opts.logger),
