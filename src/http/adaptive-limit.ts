@@ -1,5 +1,6 @@
 import { SourceError, isSourceError } from '../core/errors';
 import type { Slots } from './semaphore';
+import { WaitQueue } from './wait-queue';
 
 export interface AdaptiveLimitOptions {
   /** Where the limit starts (the source's configured `maxConcurrency`). */
@@ -35,7 +36,7 @@ const overloaded = (r: { ok: true } | { ok: false; error: unknown }) => !r.ok &&
 export class AdaptiveLimit implements Slots {
   private current: number;
   private running = 0;
-  private readonly waiting: Array<{ grant: () => void }> = [];
+  private readonly waiting = new WaitQueue();
   private bestMs = Infinity;
   private readonly tolerance: number;
 
@@ -91,27 +92,11 @@ export class AdaptiveLimit implements Slots {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(this.timedOut());
-    if (this.running < this.limit) {
+    if (!signal?.aborted && this.running < this.limit) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        grant: () => {
-          signal?.removeEventListener('abort', onAbort);
-          this.running++;
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(this.timedOut());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(waiter);
-    });
+    return this.waiting.wait(signal, () => this.timedOut());
   }
 
   private timedOut(): SourceError {
@@ -119,6 +104,6 @@ export class AdaptiveLimit implements Slots {
   }
 
   private pump(): void {
-    while (this.running < this.limit && this.waiting.length > 0) this.waiting.shift()!.grant();
+    while (this.running < this.limit && this.waiting.grantNext()) this.running++;
   }
 }

@@ -1,4 +1,5 @@
 import { cancelled } from './cancel';
+import { WaitQueue } from './wait-queue';
 
 /**
  * Spaces the starts of calls at least `minIntervalMs` apart: a client-side rate limit such as
@@ -12,9 +13,9 @@ import { cancelled } from './cancel';
 export class IntervalLimiter {
   /** Epoch ms at which the next call may start. */
   private nextAt = 0;
-  private readonly waiting: Array<{ grant: () => void }> = [];
+  private readonly waiting = new WaitQueue();
   /** Background work (a mirror refresh): served only when no live request waits. */
-  private readonly background: Array<{ grant: () => void }> = [];
+  private readonly background = new WaitQueue();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly minIntervalMs: number) {
@@ -42,24 +43,12 @@ export class IntervalLimiter {
       this.nextAt = now + this.minIntervalMs;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        grant: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const queue = background ? this.background : this.waiting;
-      const onAbort = () => {
-        const at = queue.indexOf(waiter);
-        if (at >= 0) queue.splice(at, 1);
-        if (this.queued === 0) this.stopTimer();
-        reject(cancelled(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      queue.push(waiter);
-      this.schedule();
+    const queue = background ? this.background : this.waiting;
+    const granted = queue.wait(signal, () => cancelled(signal), () => {
+      if (this.queued === 0) this.stopTimer();
     });
+    this.schedule();
+    return granted;
   }
 
   private schedule(): void {
@@ -68,11 +57,8 @@ export class IntervalLimiter {
       this.timer = null;
       const now = Date.now();
       if (now >= this.nextAt) {
-        const next = this.waiting.shift() ?? this.background.shift();
-        if (next) {
-          this.nextAt = now + this.minIntervalMs;
-          next.grant();
-        }
+        // The start time is taken before the waiter resumes (grantNext hands over synchronously).
+        if (this.waiting.grantNext() || this.background.grantNext()) this.nextAt = now + this.minIntervalMs;
       }
       this.schedule();
     }, Math.max(0, this.nextAt - Date.now()));

@@ -1,4 +1,5 @@
 import { SourceError } from '../core/errors';
+import { WaitQueue } from './wait-queue';
 
 /**
  * What per-user calls run under: at most so many at once, a cancelled waiter leaving at once.
@@ -19,7 +20,7 @@ export interface Slots {
  */
 export class Semaphore implements Slots {
   private running = 0;
-  private readonly waiting: Array<{ grant: () => void }> = [];
+  private readonly waiting = new WaitQueue();
 
   /**
    * @param sourceId named in the SOURCE_TIMEOUT a cancelled waiter is rejected with: the wait runs
@@ -53,27 +54,11 @@ export class Semaphore implements Slots {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(this.timedOut());
-    if (this.running < this.limit) {
+    if (!signal?.aborted && this.running < this.limit) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        grant: () => {
-          signal?.removeEventListener('abort', onAbort);
-          this.running++;
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        const at = this.waiting.indexOf(waiter);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(this.timedOut());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(waiter);
-    });
+    return this.waiting.wait(signal, () => this.timedOut());
   }
 
   private timedOut(): SourceError {
@@ -81,7 +66,7 @@ export class Semaphore implements Slots {
   }
 
   private release(): void {
-    this.running--;
-    this.waiting.shift()?.grant();
+    // A waiter granted here takes over this slot, so `running` stays as it is.
+    if (!this.waiting.grantNext()) this.running--;
   }
 }
