@@ -160,9 +160,8 @@ export class VendorHttp {
 
   private async send(req: HttpRequest, state: { sent: boolean }, signal: AbortSignal): Promise<HttpResponse> {
     const ctxSignal = req.ctx?.signal;
-    const budget = { signal };
     try {
-      await this.limiter.acquire(budget.signal, req.ctx?.background ?? false);
+      await this.limiter.acquire(signal, req.ctx?.background ?? false);
     } catch (err) {
       // Ran out of time (or was cancelled) waiting for our own rate limit: nothing was sent and
       // the vendor did nothing wrong, so the breaker must not count it.
@@ -179,7 +178,7 @@ export class VendorHttp {
           path: this.prefix + req.path + queryString(req.query),
           headers: this.headersFor(req),
           body: req.body,
-          signal: budget.signal,
+          signal,
         } as Dispatcher.RequestOptions);
         const text = await readCapped(res, this.resilience.maxResponseBytes);
         const seconds = (Date.now() - started) / 1000;
