@@ -1,7 +1,7 @@
 import { SourceError } from '../core/errors';
 import { walkCached, type UserOrder } from './mirror/cached-walk';
 import type { RequestScope } from './request-scope';
-import { walkUsers, type WalkArgs, type WalkResult } from './users-walk';
+import { selectSources, walkUsers, type WalkArgs, type WalkResult } from './users-walk';
 
 export interface ReadUsersArgs extends WalkArgs {
   consistency: 'LIVE' | 'CACHED';
@@ -17,9 +17,7 @@ export interface ReadUsersArgs extends WalkArgs {
  */
 export async function readUsers(scope: RequestScope, args: ReadUsersArgs): Promise<WalkResult & { totalCount: number | null }> {
   if (args.consistency === 'CACHED') {
-    const selected = args.sources ?? scope.visibleConnectors().map((c) => c.sourceId);
-    selected.forEach((id) => scope.connector(id, 'sources'));
-    if (new Set(selected).size !== selected.length) throw new SourceError('BAD_USER_INPUT', '', 'sources must not repeat a source.', { field: 'sources' });
+    const selected = selectSources(scope, args.sources);
     const snapshots = selected.map((id) => scope.mirror?.fresh(id, args.maxAgeSeconds) ?? null);
     if (snapshots.every((s) => s !== null)) {
       const order = args.orderBy ?? { field: 'NATIVE_ID', direction: 'ASC' };

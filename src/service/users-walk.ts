@@ -25,14 +25,23 @@ function skippedMessage(count: number): string {
 }
 
 /**
+ * The sources a `users` page reads: the ones named (each visible to the caller, none twice), or
+ * every source the caller may see, in configured order.
+ */
+export function selectSources(scope: RequestScope, sources: string[] | null): string[] {
+  const selected = sources ?? scope.visibleConnectors().map((c) => c.sourceId);
+  selected.forEach((id) => scope.connector(id, 'sources'));
+  if (new Set(selected).size !== selected.length) throw new SourceError('BAD_USER_INPUT', '', 'sources must not repeat a source.', { field: 'sources' });
+  return selected;
+}
+
+/**
  * `users`: walks the selected sources in order, asking each for pages until `first` users are
  * collected. A failing source is skipped and reported (partial results), never fatal; records a
  * reader had to leave out are reported once per source as SOURCE_BAD_RESPONSE beside the rest.
  */
 export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<WalkResult> {
-  const selected = args.sources ?? gctx.visibleConnectors().map((c) => c.sourceId);
-  selected.forEach((id) => gctx.connector(id, 'sources'));
-  if (new Set(selected).size !== selected.length) throw new SourceError('BAD_USER_INPUT', '', 'sources must not repeat a source.', { field: 'sources' });
+  const selected = selectSources(gctx, args.sources);
   const q = queryKey(args.filter, selected);
   const start: UsersCursor = args.after ? decodeCursor(args.after, q) : { s: selected[0]!, a: null, k: 0 };
   const startIndex = selected.indexOf(start.s);
