@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../support/stack';
 import type { LoggedRequest } from '../../src/sim/types';
+import { sample } from '../support/metrics-text';
 
 // End-to-end tier: GET /metrics (docs/resilience.md — the metric names and labels are a contract).
 // The vendor counters are checked against the simulator's own request log, never against timing.
@@ -15,17 +16,6 @@ after(() => stack.close());
 async function scrape(): Promise<{ status: number; type: string; text: string }> {
   const res = await fetch(new URL('/metrics', stack.url));
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
-}
-
-/** The value of one series, by its exact label set in any order; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...m[2]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
-    if (Object.keys(got).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
 }
 
 const CORE_QUERY = `query CoremrTypes { users(sources: ["coremr"], first: 3) { nodes { id userTypes { name } } } }`;

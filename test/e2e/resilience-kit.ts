@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import type { GqlResponse } from '../support/stack';
 import type { LoggedRequest } from '../../src/sim/types';
+export { sample } from '../support/metrics-text';
 
 /**
  * Shared by the resilience tier (test/e2e/resilience-*.test.ts): the matrix every case adds a row
@@ -74,17 +75,6 @@ export async function scrape(gatewayUrl: string): Promise<string> {
   const res = await fetch(new URL('/metrics', gatewayUrl));
   assert.equal(res.status, 200);
   return res.text();
-}
-
-/** The value of one series, by its exact label set in any order; undefined when absent. */
-export function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...m[2]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
-    if (Object.keys(got).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
 }
 
 /** Polls `check` every 20 ms until it holds, for at most `ms`. */

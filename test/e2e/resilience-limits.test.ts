@@ -114,6 +114,19 @@ describe('every vendor hanging', () => {
     }
   });
 
+  /** Sends QUERY (the client gives up at 8 s), forces a GC 200 ms in, and times the answer. */
+  const askThenCollectGarbage = async (stack: Stack) => {
+    const answered = timed(() =>
+      fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }), signal: AbortSignal.timeout(8000) }).then(
+        async (r) => (await r.json()) as any,
+        (err: Error) => ({ clientGaveUp: err.name }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    forceGc();
+    return answered;
+  };
+
   // AbortSignal.any([controller.signal, AbortSignal.timeout(ms)]) holds its sources weakly on
   // Node 20: when nothing else references the timeout signal and a GC runs before it fires, it
   // never fires. These two tests force that GC (in this process, where the gateway runs).
@@ -121,15 +134,7 @@ describe('every vendor hanging', () => {
     const stack = await startStack({ vendors: [findVendor('painchek')!], users: 5, requestTimeoutMs: DEADLINE_MS });
     try {
       await stack.sims.painchek!.control.fault({ kind: 'hang' });
-      const answered = timed(() =>
-        fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }), signal: AbortSignal.timeout(8000) }).then(
-          async (r) => (await r.json()) as any,
-          (err: Error) => ({ clientGaveUp: err.name }),
-        ),
-      );
-      await new Promise((r) => setTimeout(r, 200));
-      forceGc();
-      const { value: res, ms } = await answered;
+      const { value: res, ms } = await askThenCollectGarbage(stack);
       assert.ok(ms < DEADLINE_MS + 2500, `answered in ${ms} ms: ${JSON.stringify(res)}`);
       assert.equal(res.errors?.[0]?.extensions?.code, 'SOURCE_TIMEOUT');
     } finally {
@@ -141,15 +146,7 @@ describe('every vendor hanging', () => {
     const stack = await startStack({ vendors: [findVendor('coremr')!], users: 5, http: { requestTimeoutMs: 1000 } });
     try {
       await stack.sims.coremr!.control.fault({ kind: 'hang' });
-      const answered = timed(() =>
-        fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }), signal: AbortSignal.timeout(8000) }).then(
-          async (r) => (await r.json()) as any,
-          (err: Error) => ({ clientGaveUp: err.name }),
-        ),
-      );
-      await new Promise((r) => setTimeout(r, 200));
-      forceGc();
-      const { value: res, ms } = await answered;
+      const { value: res, ms } = await askThenCollectGarbage(stack);
       assert.ok(ms < 1000 + 2500, `answered in ${ms} ms: ${JSON.stringify(res)}`);
       assert.equal(res.errors?.[0]?.extensions?.code, 'SOURCE_TIMEOUT');
       assert.equal((await stack.sims.coremr!.control.requests()).length, 1, 'a per-call timeout is not retried');
