@@ -10,7 +10,6 @@
  * `jwt` (an RS256 key pair made here, its public half in a jwks.json next to the config, one
  * token signed with it) or `none` (auth.mode none, for comparison).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
 import { MINIMUMS } from './minimums';
+import { percentile, startCli, stopAll } from './processes';
 import { painchekFacts } from './catalog-facts';
 
 /** Vendor latencies to run every case at (ms), e.g. BENCH_LATENCIES=0,10; BENCH_LATENCY_MS=N runs one. */
@@ -35,7 +35,6 @@ const FIRST = 100;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 const CONCURRENCY = 16;
 const THROUGHPUT_QUERIES = Number(process.env.BENCH_THROUGHPUT_QUERIES ?? 160);
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 
 const AUTH_MODES = ['apikey', 'jwt', 'none'] as const;
@@ -44,7 +43,6 @@ const AUTH = (process.env.BENCH_AUTH ?? 'apikey') as BenchAuth;
 const JWT_ISSUER = 'https://bench.local/';
 const JWT_AUDIENCE = 'staffgraph';
 
-const children: ChildProcess[] = [];
 
 /**
  * Rewrites the config `simulate --write-config` wrote (auth.mode none, default limits) into the
@@ -92,20 +90,6 @@ async function deployConfig(file: string, dir: string): Promise<string | null> {
   return bearer === null ? null : `Bearer ${bearer}`;
 }
 
-function start(args: string[], marker: RegExp): Promise<{ child: ChildProcess; out: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (marker.test(out)) resolve({ child, out });
-    });
-    child.stderr!.resume();
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-}
-
 function procStat(pid: number): { cpuMs: number; peakRssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -114,18 +98,14 @@ function procStat(pid: number): { cpuMs: number; peakRssMb: number } {
   return { cpuMs: (ticks * 1000) / CLK_TCK, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const file = join(dir, 'sg.yaml');
-  await start(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCIES[0] ?? 0), '--write-config', file], /Press Ctrl\+C/);
+  await startCli(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCIES[0] ?? 0), '--write-config', file], /Press Ctrl\+C/);
   if (!(AUTH_MODES as readonly string[]).includes(AUTH)) throw new Error(`BENCH_AUTH must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(AUTH)})`);
   const authorization = await deployConfig(file, dir);
   const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string; baseUrl: string }> };
-  const gw = await start(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
+  const gw = await startCli(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
   const url = /serving \d+ source\(s\) at (\S+)/.exec(gw.out)![1]!;
   const gwPid = gw.child.pid!;
   const controls = config.sources.map((s) => ({ ...s, control: new SimControl(new URL(s.baseUrl).origin) }));
@@ -249,4 +229,4 @@ main()
     console.error('bench failed:', err instanceof Error ? err.message : err);
     process.exitCode = 1;
   })
-  .finally(() => children.forEach((c) => c.kill('SIGTERM')));
+  .finally(stopAll);

@@ -7,47 +7,26 @@
  * at its peak, the growth after warm-up, requests served, errors, and p50/p95 latency. Progress
  * goes to stderr. Nothing here asserts: it reports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { percentile, startCli, stopAll } from './processes';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 8);
 const LATENCY_MS = Number(process.env.SOAK_LATENCY_MS ?? 10);
 /** SOAK_MIRROR=1: Open Dental and CorEMR keep mirrors refreshed every 30 s, and CACHED reads join the rotation. */
 const MIRROR = process.env.SOAK_MIRROR === '1';
-const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
-const children: ChildProcess[] = [];
-
-function start(args: string[], marker: RegExp): Promise<string> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (marker.test(out)) resolve(out);
-    });
-    child.stderr!.resume();
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-}
-
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-soak-'));
   const file = join(dir, 'sg.yaml');
-  await start(['simulate', 'all', '--port', '0', '--users', '120', '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
+  await startCli(['simulate', 'all', '--port', '0', '--users', '120', '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
   if (MIRROR) {
     const doc = YAML.parseDocument(readFileSync(file, 'utf8'));
     for (const item of (doc.get('sources') as YAML.YAMLSeq).items as YAML.YAMLMap[]) {
@@ -56,9 +35,9 @@ async function main() {
     writeFileSync(file, doc.toString());
   }
   const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; vendor: string }> };
-  const out = await start(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
+  const { child: gateway, out } = await startCli(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
   const url = /serving \d+ source\(s\) at (\S+)/.exec(out)![1]!;
-  const gwPid = children[1]!.pid!;
+  const gwPid = gateway.pid!;
   const ids = config.sources.map((s) => s.id);
   const queries = [
     ...ids.map((id) => `{ users(sources: ["${id}"], first: 50) { nodes { id displayName userTypes { name } facilityAccess { primary facility { name } } } } }`),
@@ -119,6 +98,4 @@ main()
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  .finally(stopAll);

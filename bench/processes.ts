@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The built CLI, run as `staffgraph simulate` / `serve` are deployed: separate processes. */
+const CLI = join(__dirname, '..', 'src', 'cli', 'main.js');
+
+const children: ChildProcess[] = [];
+
+/** Starts the CLI with `args` (LOG_LEVEL warn) and resolves once its stdout matches `marker`. */
+export function startCli(args: string[], marker: RegExp): Promise<{ child: ChildProcess; out: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (marker.test(out)) resolve({ child, out });
+    });
+    child.stderr!.resume();
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+/** SIGTERM to everything startCli started. */
+export function stopAll(): void {
+  for (const c of children) c.kill('SIGTERM');
+}
+
+/** The p-th percentile of an ascending array (NaN when empty). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
