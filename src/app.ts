@@ -45,15 +45,16 @@ export async function startApp(
     },
     store.mirror,
     logger,
-    () => webhooks.kick(),
+    { changed: () => webhooks.kick(), refreshed: (source, outcome, seconds) => metrics.mirrorRefreshed(source, outcome, seconds) },
   );
+  metrics.watchMirrors(() => mirror.statuses());
   const webhooks = new Webhooks(
-    config.webhooks.map((w) => ({ url: w.url, secret: w.secret, events: w.events })),
+    config.webhooks,
     store.mirror,
     store.webhooks,
     sources.connectors.map((c) => c.sourceId),
     logger,
-    { baseBackoffMs: Math.min(...config.webhooks.map((w) => w.retryBaseMs), 1_000) },
+    { attempted: (id, outcome) => metrics.webhookDelivery(id, outcome) },
   );
   await mirror.start();
   webhooks.start();

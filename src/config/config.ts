@@ -42,7 +42,7 @@ export interface GatewayConfig {
   };
   sources: SourceConfig[];
   /** Where the change feed is POSTed (docs/mirror.md, "Webhooks"). Defaults to none. */
-  webhooks: Array<{ url: string; secret: string; events: Array<'CREATED' | 'UPDATED' | 'DEACTIVATED' | 'REACTIVATED' | 'DELETED'>; retryBaseMs: number }>;
+  webhooks: Array<{ url: string; secret: string; events: Array<'CREATED' | 'UPDATED' | 'DEACTIVATED' | 'REACTIVATED' | 'DELETED'>; retryBaseMs: number; maxAttempts: number }>;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +174,8 @@ const webhooksSchema = z
         secret: z.string().min(16, 'must be at least 16 characters'),
         events: z.array(z.enum(['CREATED', 'UPDATED', 'DEACTIVATED', 'REACTIVATED', 'DELETED'])).default([]),
         retryBaseMs: z.number().int().min(10).max(600_000).default(1_000),
+        // 50 attempts at back-off doubling to 5 minutes: about 3.6 hours of a receiver down.
+        maxAttempts: z.number().int().min(1).max(10_000).default(50),
       })
       .strict(),
   )

@@ -70,6 +70,9 @@ export interface ReadCosts {
 }
 
 /** What the core asks of a source within one request. Implementations batch and cache with DataLoader. */
+/** A value, or a promise of it: for reader methods that can often answer without waiting. */
+export type MaybePromise<T> = T | Promise<T>;
+
 export interface SourceReader {
   /**
    * One page of users matching `filter`, at most `first`, starting after the vendor position `after`
@@ -84,8 +87,13 @@ export interface SourceReader {
   }): Promise<UserPage>;
   /** null when the vendor has no such user. */
   user(nativeId: string): Promise<UserRecord | null>;
-  userTypesOf(user: UserRecord): Promise<UserTypeRecord[]>;
-  facilityAccessOf(user: UserRecord): Promise<FacilityAccessRecord[]>;
+  /**
+   * A user's types and facility access. A reader that knows them without a vendor call (they came
+   * with the listed record) answers synchronously: graphql then completes the field without a
+   * promise per user, which is most of the CPU of a page with relations.
+   */
+  userTypesOf(user: UserRecord): MaybePromise<UserTypeRecord[]>;
+  facilityAccessOf(user: UserRecord): MaybePromise<FacilityAccessRecord[]>;
   /** Throws SourceError UNSUPPORTED_BY_VENDOR when `capabilities.userTypeCatalog` is false. */
   userTypes(): Promise<UserTypeRecord[]>;
   /** Throws SourceError UNSUPPORTED_BY_VENDOR when `capabilities.facilityCatalog` is false. */

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Node } from './node.interface';
 
 /** A user type (CorEMR usertype, Open Dental user group, PainChek/iCure/PresentationServices role). */
-@ObjectType({ implements: Node, description: 'A user type: CorEMR usertype, Open Dental user group, or a role.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A user type: CorEMR usertype, Open Dental user group, or a role.' })
 export class UserType extends Node {
   @Field(() => String)
   nativeId!: string;
@@ -13,7 +13,7 @@ export class UserType extends Node {
 }
 
 /** A facility (CorEMR facility, Open Dental clinic, PainChek site, PresentationServices facility). */
-@ObjectType({ implements: Node, description: 'A facility: CorEMR facility, Open Dental clinic, PainChek site, PresentationServices facility.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A facility: CorEMR facility, Open Dental clinic, PainChek site, PresentationServices facility.' })
 export class Facility extends Node {
   @Field(() => String)
   nativeId!: string;
@@ -23,7 +23,7 @@ export class Facility extends Node {
   name!: string | null;
 }
 
-@ObjectType({ description: "A user's access to one facility." })
+@ObjectType({ simpleResolvers: true, description: "A user's access to one facility." })
 export class FacilityAccess {
   @Field(() => Facility)
   facility!: Facility;

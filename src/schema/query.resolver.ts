@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { decodeId, encodeId } from '../core/ids';
-import type { UserFilter as FilterRecord } from '../core/model';
+import type { UserFilter as FilterRecord, UserRecord } from '../core/model';
 import type { RequestScope } from '../service/request-scope';
 import { readUsers } from '../service/read-users';
 import { readChanges } from '../service/mirror/changes';
@@ -12,10 +12,21 @@ import { Facility, UserType } from './catalog.type';
 import { Source } from './source.type';
 import { UserConnection } from './user-connection.type';
 import { UsersArgs } from './users.args';
-import { presentFacility, presentSource, presentUser, presentUserType } from './present';
+import { presentFacility, presentSource, presentUser, presentUserType, type Presented } from './present';
 import { selects } from './selection';
 
 /** The read entry points. Thin: each asks the request's readers and presents the records. */
+/** A users edge; its cursor is read (and so encoded) only when the query selects it. */
+class PresentedEdge {
+  constructor(
+    private readonly edge: { readonly cursor: string },
+    readonly node: Presented<UserRecord>,
+  ) {}
+  get cursor(): string {
+    return this.edge.cursor;
+  }
+}
+
 @Resolver()
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any User, UserType or Facility by global id.' })
@@ -48,7 +59,7 @@ export class QueryResolver {
       maxAgeSeconds: args.maxAgeSeconds ?? null,
       orderBy: args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction } : null,
     });
-    const edges = result.edges.map((e) => ({ cursor: e.cursor, node: presentUser(e.node) }));
+    const edges = result.edges.map((e) => new PresentedEdge(e, presentUser(e.node)));
     for (const e of edges) ctx.returnedUsers.add(e.node.id);
     return {
       edges,

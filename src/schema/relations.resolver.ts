@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { UserRecord, UserTypeRecord, FacilityRecord } from '../core/model';
+import type { MaybePromise } from '../core/connector';
 import type { RequestScope } from '../service/request-scope';
 import { User } from './user.type';
 import { Facility, FacilityAccess, UserType } from './catalog.type';
@@ -15,6 +16,11 @@ import { presentAccess, presentCapabilities, presentSource, presentUserType } fr
  * Relations go through the request's reader, whose DataLoaders batch and deduplicate them (never
  * N+1 upstream). Vendor-backed lists are nullable: one vendor's failure nulls that field only.
  */
+/** `list.map(f)`, now or once the promise settles. */
+function mapMaybe<T, U>(list: MaybePromise<T[]>, f: (x: T) => U): MaybePromise<U[]> {
+  return list instanceof Promise ? list.then((xs) => xs.map(f)) : list.map(f);
+}
+
 @Resolver(() => User)
 export class UserRelationsResolver {
   @FieldResolver(() => Source)
@@ -23,16 +29,17 @@ export class UserRelationsResolver {
   }
 
   @FieldResolver(() => [UserType], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
-  async userTypes(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
+  userTypes(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     // A user read from the mirror answers its relations from the same copy, with no vendor call.
+    // Not `async`: an answer the reader has at hand goes back without a promise per user.
     const mirrored = mirrorEntryOf(user);
-    return (mirrored ? mirrored.userTypes : await ctx.reader(user.sourceId).userTypesOf(user)).map(presentUserType);
+    return mapMaybe(mirrored ? mirrored.userTypes : ctx.reader(user.sourceId).userTypesOf(user), presentUserType);
   }
 
   @FieldResolver(() => [FacilityAccess], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
-  async facilityAccess(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
+  facilityAccess(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     const mirrored = mirrorEntryOf(user);
-    return (mirrored ? mirrored.facilityAccess : await ctx.reader(user.sourceId).facilityAccessOf(user)).map(presentAccess);
+    return mapMaybe(mirrored ? mirrored.facilityAccess : ctx.reader(user.sourceId).facilityAccessOf(user), presentAccess);
   }
 
   @FieldResolver(() => DateTimeResolver, { nullable: true, description: 'When this copy was read from the vendor, for a user from the mirror (consistency: CACHED); null when read live just now.' })

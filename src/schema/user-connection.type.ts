@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { User } from './user.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UserEdge {
   @Field(() => String, { description: 'Opaque; pass as `after` to continue after this user.' })
   cursor!: string;
@@ -9,7 +9,7 @@ export class UserEdge {
   node!: User;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -17,7 +17,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType({ description: 'A source whose users are missing from this page.' })
+@ObjectType({ simpleResolvers: true, description: 'A source whose users are missing from this page.' })
 export class SourceFailure {
   @Field(() => ID)
   source!: string;
@@ -27,7 +27,7 @@ export class SourceFailure {
   message!: string;
 }
 
-@ObjectType({ description: 'Users across sources, walked in configured order.' })
+@ObjectType({ simpleResolvers: true, description: 'Users across sources, walked in configured order.' })
 export class UserConnection {
   @Field(() => [UserEdge])
   edges!: UserEdge[];

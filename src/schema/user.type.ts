@@ -3,7 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Node } from './node.interface';
 import { UserStatus } from './enums';
 
-@ObjectType({ description: "Identifiers a vendor keeps for a clinician. SSNs are never exposed." })
+@ObjectType({ simpleResolvers: true, description: "Identifiers a vendor keeps for a clinician. SSNs are never exposed." })
 export class UserIdentifiers {
   @Field(() => String, { nullable: true, description: 'National Provider Identifier (CorEMR npi_number).' })
   npi!: string | null;
@@ -23,7 +23,10 @@ export class UserIdentifiers {
 const PII = 'Needs the users:pii scope: without it, null with a FORBIDDEN error at this path.';
 
 /** A user account in one source. `id`, `source`, `userTypes` and `facilityAccess` are resolved in user.resolver.ts. */
-@ObjectType({ implements: Node, description: 'A user account in one source.' })
+// simpleResolvers: plain fields read the property with graphql's default resolver instead of a
+// type-graphql wrapper per field (docs/architecture.md, "CPU per answer"). The PII fields opt
+// back out with `simple: false`: a simple field skips type-graphql's auth checker.
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A user account in one source.' })
 export class User extends Node {
   @Field(() => String, { description: "The vendor's own key (CorEMR username, Open Dental UserNum, PainChek uuid, iCure id, PresentationServices userId)." })
   nativeId!: string;
@@ -37,10 +40,10 @@ export class User extends Node {
   middleInitial!: string | null;
   @Field(() => String, { nullable: true })
   lastName!: string | null;
-  @Field(() => String, { nullable: true, description: PII })
+  @Field(() => String, { nullable: true, simple: false, description: PII })
   @Authorized('users:pii')
   email!: string | null;
-  @Field(() => String, { nullable: true, description: PII })
+  @Field(() => String, { nullable: true, simple: false, description: PII })
   @Authorized('users:pii')
   phone!: string | null;
   @Field(() => String, { nullable: true, description: 'CorEMR title / PainChek position.' })
@@ -53,10 +56,10 @@ export class User extends Node {
   createdAt!: Date | null;
   @Field(() => DateTimeResolver, { nullable: true })
   updatedAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: PII })
+  @Field(() => DateTimeResolver, { nullable: true, simple: false, description: PII })
   @Authorized('users:pii')
   lastLoginAt!: Date | null;
-  @Field(() => UserIdentifiers, { nullable: true, description: PII })
+  @Field(() => UserIdentifiers, { nullable: true, simple: false, description: PII })
   @Authorized('users:pii')
   identifiers!: UserIdentifiers | null;
   @Field(() => Boolean, { nullable: true, description: 'True when the user reaches every facility; null where the vendor does not say.' })

@@ -26,6 +26,7 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestScope
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           // operationName is known once the operation is resolved; before that, the one sent.
           metrics.graphql(operationName ?? request.operationName, outcome, seconds);
+          metrics.speculativePages(contextValue.speculativePages.used, contextValue.speculativePages.unused);
         },
       };
     },

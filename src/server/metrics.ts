@@ -68,8 +68,78 @@ export class Metrics implements VendorMetrics {
     registers: [this.registry],
   });
 
+  private readonly speculative = new Counter({
+    name: 'staffgraph_speculative_pages_total',
+    help: 'First pages of later sources asked in parallel by a users walk (docs/mirror.md, "Parallel sources"): used, or unused because the page filled first.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly mirrorRefreshes = new Counter({
+    name: 'staffgraph_mirror_refreshes_total',
+    help: 'Mirror refreshes per source, by outcome (ok, failed).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly mirrorRefreshDuration = new Histogram({
+    name: 'staffgraph_mirror_refresh_duration_seconds',
+    help: 'Duration of mirror refreshes in seconds (a whole-source read within the vendor budget).',
+    labelNames: ['source'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
+    registers: [this.registry],
+  });
+  private readonly webhookDeliveries = new Counter({
+    name: 'staffgraph_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by webhook id (a hash of its URL) and outcome (delivered, failed, dead_letter).',
+    labelNames: ['webhook', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  /** Read at scrape time from whatever watchMirrors() was given. */
+  private mirrorStatuses: () => Array<{ source: string; users: number | null; lastSyncAt: Date | null }> = () => [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const statuses = () => this.mirrorStatuses();
+    new Gauge({
+      name: 'staffgraph_mirror_users',
+      help: "Users in each source's mirror (absent until its first refresh).",
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of statuses()) if (s.users !== null) this.set({ source: s.source }, s.users);
+      },
+    });
+    new Gauge({
+      name: 'staffgraph_mirror_age_seconds',
+      help: "Seconds since each source's mirror last synced (absent until its first refresh): alert when it grows past a few refresh periods.",
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of statuses()) if (s.lastSyncAt) this.set({ source: s.source }, (Date.now() - s.lastSyncAt.getTime()) / 1000);
+      },
+    });
+  }
+
+  /** One users walk's speculative first pages. */
+  speculativePages(used: number, unused: number): void {
+    if (used) this.speculative.inc({ outcome: 'used' }, used);
+    if (unused) this.speculative.inc({ outcome: 'unused' }, unused);
+  }
+
+  /** One mirror refresh ended. */
+  mirrorRefreshed(source: string, outcome: 'ok' | 'failed', seconds: number): void {
+    this.mirrorRefreshes.inc({ source, outcome });
+    this.mirrorRefreshDuration.observe({ source }, seconds);
+  }
+
+  /** The mirrors whose size and age the gauges report. */
+  watchMirrors(statuses: () => Array<{ source: string; users: number | null; lastSyncAt: Date | null }>): void {
+    this.mirrorStatuses = statuses;
+  }
+
+  webhookDelivery(webhook: string, outcome: 'delivered' | 'failed' | 'dead_letter'): void {
+    this.webhookDeliveries.inc({ webhook, outcome });
   }
 
   /** One vendor call. `route` must be the template the client declared, never the real path. */

@@ -17,7 +17,8 @@ export function queryKey(filter: unknown, sources: readonly string[]): string {
 }
 
 export function encodeCursor(q: string, c: UsersCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, q, ...c }), 'utf8').toString('base64url');
+  // Fields listed, not spread: a spread into a literal with fields around it is V8's slow path.
+  return Buffer.from(JSON.stringify({ v: 1, q, s: c.s, a: c.a, k: c.k }), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(text: string, q: string): UsersCursor {

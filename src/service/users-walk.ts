@@ -4,6 +4,18 @@ import { isEmptyFilter } from '../core/filter';
 import type { RequestScope } from './request-scope';
 import { decodeCursor, encodeCursor, queryKey, type UsersCursor } from './cursor';
 
+/** An edge whose cursor is encoded only when read: most queries never ask for edge cursors. */
+class WalkEdge {
+  constructor(
+    readonly node: UserRecord,
+    private readonly q: string,
+    private readonly at: UsersCursor,
+  ) {}
+  get cursor(): string {
+    return encodeCursor(this.q, this.at);
+  }
+}
+
 export interface WalkArgs {
   filter: UserFilter;
   sources: string[] | null;
@@ -98,7 +110,7 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
         seen += page.users.length;
         const fresh = page.users.slice(skip);
         const taken = fresh.slice(0, need);
-        taken.forEach((node, j) => edges.push({ node, cursor: encodeCursor(q, { s: sourceId, a: pos, k: skip + j + 1 }) }));
+        taken.forEach((node, j) => edges.push(new WalkEdge(node, q, { s: sourceId, a: pos, k: skip + j + 1 })));
         if (taken.length < fresh.length) {
           // An early page holds more than this page needs: the rest is where the next page starts.
           stoppedAt = { s: sourceId, a: pos, k: skip + taken.length };

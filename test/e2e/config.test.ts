@@ -121,13 +121,13 @@ test('resilience, mirror and webhooks are validated, one line each, and a webhoo
   const ok = parseConfig({ auth: { mode: 'none' }, sources: [{ ...source, resilience: { retries: 0 }, mirror: { enabled: true } }], webhooks: [{ url: 'https://hooks.example.org/x', secret: 'sixteen-chars-ok!' }] }, VENDORS, tmpdir(), {});
   assert.deepEqual(ok.sources[0]!.mirror, { enabled: true, refreshSeconds: 300, share: 0.5 });
   assert.deepEqual(ok.sources[0]!.resilience, { retries: 0 });
-  assert.deepEqual(ok.webhooks, [{ url: 'https://hooks.example.org/x', secret: 'sixteen-chars-ok!', events: [], retryBaseMs: 1000 }]);
+  assert.deepEqual(ok.webhooks, [{ url: 'https://hooks.example.org/x', secret: 'sixteen-chars-ok!', events: [], retryBaseMs: 1000, maxAttempts: 50 }]);
   const bad = problems({
     auth: { mode: 'none' },
     sources: [{ ...source, resilience: { retries: 99, maxResponseBytes: 10 }, mirror: { enabled: true, refreshSeconds: 1, share: 2 } }],
-    webhooks: [{ url: 'ftp://token-in-url@hooks.example.org', secret: 'short-secret', events: ['EXPLODED'] }],
+    webhooks: [{ url: 'ftp://token-in-url@hooks.example.org', secret: 'short-secret', events: ['EXPLODED'], maxAttempts: 0 }],
   });
-  for (const key of ['resilience.retries', 'resilience.maxResponseBytes', 'mirror.refreshSeconds', 'mirror.share', 'webhooks[0].url', 'webhooks[0].secret', 'webhooks[0].events']) {
+  for (const key of ['resilience.retries', 'resilience.maxResponseBytes', 'mirror.refreshSeconds', 'mirror.share', 'webhooks[0].url', 'webhooks[0].secret', 'webhooks[0].events', 'webhooks[0].maxAttempts']) {
     assert.ok(bad.some((p) => p.includes(key)), `${key} in ${JSON.stringify(bad)}`);
   }
   const text = bad.join('\n');

@@ -118,3 +118,14 @@ describe('graphql outcomes', () => {
     assert.equal(sample(text, 'staffgraph_graphql_requests_total', { operation: 'Dropped', outcome: 'error' }), 1);
   });
 });
+
+test('speculative first pages of later sources are counted used or unused (staffgraph_speculative_pages_total)', async () => {
+  const used = async () => sample((await scrape()).text, 'staffgraph_speculative_pages_total', { outcome: 'used' }) ?? 0;
+  const unused = async () => sample((await scrape()).text, 'staffgraph_speculative_pages_total', { outcome: 'unused' }) ?? 0;
+  const all = `{ users(first: 100) { nodes { id } } }`; // 5 sources × 12 users: every source is needed
+  assert.equal((await stack.gql(all)).body.errors, undefined); // learns every source's size
+  const [u0, n0] = [await used(), await unused()];
+  assert.equal((await stack.gql(all)).body.errors, undefined);
+  assert.equal(await used(), u0 + 4, 'sources 2–5 asked at once, and all of them needed');
+  assert.equal(await unused(), n0);
+});

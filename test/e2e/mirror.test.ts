@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../support/stack';
+import { sample } from '../support/metrics-text';
 
 // The mirror (docs/mirror.md) over Open Dental (a 1 request/s vendor) and CorEMR (2 calls per user):
 // refreshes are left to the test (refreshSeconds 3600 after the one at start).
@@ -139,7 +140,10 @@ describe('keeping the copy current', () => {
     for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 190, `gap ${starts[i]! - starts[i - 1]!} ms`);
   });
 
-  test('a failed refresh keeps the last good copy and says so in Source.mirror.lastError', async () => {
+  test('a failed refresh keeps the last good copy and says so in Source.mirror.lastError and the metrics', async () => {
+    const scrape = async () => (await fetch(new URL('/metrics', stack.url))).text();
+    const counted = (text: string, outcome: string) => sample(text, 'staffgraph_mirror_refreshes_total', { source: 'opendental', outcome }) ?? 0;
+    const before = await scrape();
     await od().control.fault({ kind: 'status', status: 503, path: '^/api/v1/userods' });
     await stack.mirror.refresh('opendental');
     const res = await stack.gql(`{ sources { id mirror { enabled state lastError users lastSyncAt } } }`);
@@ -150,6 +154,14 @@ describe('keeping the copy current', () => {
     assert.ok(m.users > 0);
     const cached = await stack.gql(CACHED_OD);
     assert.equal(cached.body.data!.users.totalCount, m.users, 'still served from the last good copy');
+    const after = await scrape();
+    assert.equal(counted(after, 'failed'), counted(before, 'failed') + 1);
+    assert.equal(counted(after, 'ok'), counted(before, 'ok'));
+    assert.ok(counted(after, 'ok') >= 1, 'the refreshes before it were counted ok');
+    assert.equal(sample(after, 'staffgraph_mirror_users', { source: 'opendental' }), m.users);
+    const age = sample(after, 'staffgraph_mirror_age_seconds', { source: 'opendental' })!;
+    assert.ok(age >= 0 && age <= (Date.now() - Date.parse(m.lastSyncAt)) / 1000 + 1, `age ${age}`);
+    assert.equal(sample(after, 'staffgraph_mirror_users', { source: 'icure' }), undefined, 'no series for a source without a mirror');
     await od().control.clearFaults();
     const icure = res.body.data!.sources.find((s: any) => s.id === 'icure').mirror;
     assert.deepEqual(icure, { enabled: false, state: 'DISABLED', lastError: null, users: null, lastSyncAt: null });

@@ -31,6 +31,14 @@ export interface MirrorStatus {
   refreshing: boolean;
 }
 
+/** What a mirror tells the rest of the gateway (src/app.ts wires the webhooks and the metrics). */
+export interface MirrorHooks {
+  /** Changes reached the feed (webhooks deliver at once instead of at their next poll). */
+  changed?: () => void;
+  /** A refresh ended. */
+  refreshed?: (sourceId: string, outcome: 'ok' | 'failed', seconds: number) => void;
+}
+
 /** One refresh runs at most this long (a whole-source read on a slow vendor). */
 const REFRESH_TIMEOUT_MS = 10 * 60_000;
 
@@ -51,8 +59,7 @@ class SourceMirror {
     readonly settings: MirrorSettings,
     private readonly repo: MirrorRepository,
     private readonly logger: Logger,
-    /** Called after changes reached the feed (webhooks deliver at once instead of at their next poll). */
-    private readonly changed: () => void,
+    private readonly hooks: MirrorHooks,
   ) {}
 
   async start(): Promise<void> {
@@ -97,12 +104,14 @@ class SourceMirror {
       await this.repo.applyRefresh(sourceId, { ...diff, catalogs: read.catalogs, syncedAt });
       this.snapshot = new SourceSnapshot(sourceId, read.users, read.catalogs, syncedAt);
       this.lastError = null;
-      if (diff.changes.length) this.changed();
+      if (diff.changes.length) this.hooks.changed?.();
+      this.hooks.refreshed?.(sourceId, 'ok', (Date.now() - started) / 1000);
       this.logger.info('mirror_refreshed', { source: sourceId, users: read.users.length, changes: diff.changes.length, vendorCalls: read.vendorCalls, ms: Date.now() - started });
     } catch (err) {
       if (this.stopped) return;
       this.lastError = failureCode(err);
       await this.repo.recordFailure(sourceId, this.lastError, new Date()).catch(() => undefined);
+      this.hooks.refreshed?.(sourceId, 'failed', (Date.now() - started) / 1000);
       this.logger.warn('mirror_refresh_failed', { source: sourceId, code: this.lastError, ms: Date.now() - started });
     } finally {
       deadline.dispose();
@@ -117,7 +126,7 @@ class SourceMirror {
     const change = kind ? { sourceId: this.connector.sourceId, nativeId, kind, changedFields: before && after ? changedFields(before, after) : [], origin: 'write' as const } : null;
     await this.repo.applyWrite(this.connector.sourceId, nativeId, after, change);
     this.snapshot = this.snapshot.withUser(nativeId, after);
-    if (change) this.changed();
+    if (change) this.hooks.changed?.();
   }
 
   status(): MirrorStatus {
@@ -143,11 +152,16 @@ class SourceMirror {
 export class Mirror {
   private readonly sources = new Map<string, SourceMirror>();
 
-  constructor(connectors: readonly Connector[], settings: (sourceId: string) => MirrorSettings, repo: MirrorRepository, logger: Logger, changed: () => void = () => undefined) {
+  constructor(connectors: readonly Connector[], settings: (sourceId: string) => MirrorSettings, repo: MirrorRepository, logger: Logger, hooks: MirrorHooks = {}) {
     for (const c of connectors) {
       const s = settings(c.sourceId);
-      if (s.enabled) this.sources.set(c.sourceId, new SourceMirror(c, s, repo, logger, changed));
+      if (s.enabled) this.sources.set(c.sourceId, new SourceMirror(c, s, repo, logger, hooks));
     }
+  }
+
+  /** Every mirrored source's status, for the metrics gauges. */
+  statuses(): Array<MirrorStatus & { source: string }> {
+    return [...this.sources].map(([source, m]) => ({ source, ...m.status() }));
   }
 
   async start(): Promise<void> {

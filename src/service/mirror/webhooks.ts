@@ -11,6 +11,10 @@ export interface WebhookConfig {
   secret: string;
   /** Change kinds to send; all when empty. */
   events: ChangeKind[];
+  /** First retry delay; doubled per failed attempt up to maxBackoffMs. */
+  retryBaseMs: number;
+  /** Attempts at one change before it is dead-lettered and the webhook moves on. */
+  maxAttempts: number;
 }
 
 export const SIGNATURE_HEADER = 'x-staffgraph-signature';
@@ -38,20 +42,24 @@ export function changeBody(c: StoredChange): string {
   });
 }
 
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead_letter';
+
 export interface DispatchOptions {
-  /** First retry delay; doubled per failed attempt up to maxBackoffMs. */
-  baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** How often an idle webhook looks for new changes. */
   pollMs?: number;
   timeoutMs?: number;
+  /** Every attempt's outcome (the metrics). */
+  attempted?: (webhookId: string, outcome: DeliveryOutcome) => void;
 }
 
 /**
  * Delivers the change feed to one webhook: at least once (a change is retried until a 2xx, the
  * cursor moves only after one), in feed order (a failing change holds back the ones after it, so
  * a receiver sees each user's changes in order), with back-off between failed attempts. Every
- * attempt is a row in the delivery log. A new webhook starts at the feed's current end.
+ * attempt is a row in the delivery log. A new webhook starts at the feed's current end. A change
+ * that failed `maxAttempts` times is dead-lettered: logged as an error, marked in the delivery
+ * log, and passed, so one poisoned change (or a receiver gone for good) does not hold the feed.
  */
 class WebhookWorker {
   private stopped = false;
@@ -104,20 +112,27 @@ class WebhookWorker {
         continue;
       }
       if (this.hook.events.length > 0 && !this.hook.events.includes(next.kind)) {
-        await this.repo.record({ webhookId: this.id, seq: next.seq, attempt: 0, status: null, error: 'not subscribed', delivered: true });
+        await this.repo.record({ webhookId: this.id, seq: next.seq, attempt: 0, status: null, error: 'not subscribed', delivered: true, deadLetter: false });
         cursor = next.seq;
         continue;
       }
       attempt++;
       const result = await this.post(changeBody(next));
-      await this.repo.record({ webhookId: this.id, seq: next.seq, attempt, status: result.status, error: result.error, delivered: result.ok }).catch(() => undefined);
-      if (result.ok) {
+      const deadLetter = !result.ok && attempt >= this.hook.maxAttempts;
+      const recorded = await this.repo
+        .record({ webhookId: this.id, seq: next.seq, attempt, status: result.status, error: result.error, delivered: result.ok, deadLetter })
+        .then(() => true)
+        .catch(() => false);
+      this.o.attempted(this.id, result.ok ? 'delivered' : deadLetter ? 'dead_letter' : 'failed');
+      // The cursor moves only once the store has it: a restart must not skip a change.
+      if ((result.ok || deadLetter) && recorded) {
+        if (deadLetter) this.logger.error('webhook_dead_letter', { webhook: this.id, seq: next.seq, attempts: attempt, status: result.status, error: result.error });
         cursor = next.seq;
         attempt = 0;
         continue;
       }
-      this.logger.warn('webhook_failed', { webhook: this.id, seq: next.seq, attempt, status: result.status, error: result.error });
-      await this.sleep(Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1)));
+      if (!result.ok) this.logger.warn('webhook_failed', { webhook: this.id, seq: next.seq, attempt, status: result.status, error: result.error });
+      await this.sleep(Math.min(this.o.maxBackoffMs, this.hook.retryBaseMs * 2 ** (Math.max(1, attempt) - 1)));
     }
   }
 
@@ -150,7 +165,7 @@ export class Webhooks {
   private readonly workers: WebhookWorker[];
 
   constructor(hooks: readonly WebhookConfig[], feed: MirrorRepository, repo: WebhookRepository, sources: readonly string[], logger: Logger, o: DispatchOptions = {}) {
-    const opts = { baseBackoffMs: 1_000, maxBackoffMs: 300_000, pollMs: 1_000, timeoutMs: 5_000, ...o };
+    const opts = { maxBackoffMs: 300_000, pollMs: 1_000, timeoutMs: 5_000, attempted: () => undefined, ...o };
     this.workers = hooks.map((h) => new WebhookWorker(h, feed, repo, sources, logger, opts));
   }
 

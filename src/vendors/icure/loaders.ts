@@ -61,11 +61,12 @@ export class IcureReader implements SourceReader {
     return this.users.load(nativeId);
   }
 
-  async userTypesOf(user: UserRecord): Promise<UserTypeRecord[]> {
+  /** Roles are strings on the user record itself: answered synchronously (no vendor call). */
+  userTypesOf(user: UserRecord): UserTypeRecord[] {
     return (user.refs.userTypeIds ?? []).map((role) => toUserTypeRecord(this.sourceId, role));
   }
 
-  async facilityAccessOf(): Promise<FacilityAccessRecord[]> {
+  facilityAccessOf(): FacilityAccessRecord[] {
     return [];
   }
 

@@ -104,7 +104,8 @@ export class PainChekReader implements SourceReader {
     return this.users.load(nativeId);
   }
 
-  async userTypesOf(user: UserRecord): Promise<UserTypeRecord[]> {
+  /** Roles are on the user record itself: answered synchronously (no vendor call). */
+  userTypesOf(user: UserRecord): UserTypeRecord[] {
     return (user.refs.userTypeIds ?? []).map((role) => toUserTypeRecord(this.sourceId, role));
   }
 
