@@ -16,6 +16,9 @@ import type { Store } from './store/types';
 import { createAuthenticator } from './auth/authenticator';
 import { DEFAULT_LIMITS } from './server/limits/query-limits';
 import { Metrics } from './server/metrics';
+import type { SharedServices } from './service/request-scope';
+import { People } from './service/people/people';
+import { Jobs } from './service/people/jobs';
 
 /**
  * The composition root: config → what lives once per process (connectors with their pools and
@@ -29,7 +32,7 @@ export async function startApp(
   logger: Logger,
   /** A store opened by the caller (tests share one across restarts); it is then not closed here. */
   opts: { store?: Store } = {},
-): Promise<RunningGateway & { sources: SourceSet; store: Store; mirror: Mirror }> {
+): Promise<RunningGateway & { sources: SourceSet; store: Store; mirror: Mirror; jobs: Jobs }> {
   // The store first: the audit trail and idempotency records must be there before any request.
   const store = opts.store ?? (await openStore(config.store, { logger }));
   const stream = openAuditStream(config.audit.stream);
@@ -60,32 +63,42 @@ export async function startApp(
   webhooks.start();
   const authenticator = createAuthenticator(config.auth, { logger });
   const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
-  const gateway = await startGateway({
-    schema,
+  // What every request shares; the jobs run their account writes with it too (as a request would).
+  const shared: SharedServices = {
     sources,
     logger,
-    authenticator,
     idempotency: new DurableIdempotency(store.idempotency, logger),
     audit,
     store,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    sizeHints: new SizeHints(),
+    mirror,
+    people: new People(mirror, store.people, (id) => config.sources.find((s) => s.id === id)?.organization ?? id),
+  };
+  const jobs = new Jobs(shared, store.jobs, logger);
+  shared.jobs = jobs;
+  const gateway = await startGateway({
+    ...shared,
+    schema,
+    authenticator,
     port: config.server.port,
     host: config.server.host,
-    requestTimeoutMs: config.server.requestTimeoutMs,
     introspection: config.server.introspection,
     limits: config.server.limits,
     cors: config.server.cors,
     auditReads: config.audit.reads,
     metrics,
-    sizeHints: new SizeHints(),
-    mirror,
   });
+  await jobs.resumeUnfinished();
   return {
     ...gateway,
     sources,
     store,
     mirror,
+    jobs,
     close: async () => {
       await gateway.close();
+      await jobs.stop();
       await mirror.stop();
       await webhooks.stop();
       authenticator.close();

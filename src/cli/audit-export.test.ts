@@ -58,7 +58,7 @@ function harness(events: AuditEventRecord[], opts: { failAfterBatches?: number }
       return matching.length;
     },
   };
-  const store: Store = { backend: 'pglite', audit, idempotency: {} as Store['idempotency'], mirror: {} as Store['mirror'], webhooks: {} as Store['webhooks'], close: async () => void (seen.closed += 1) };
+  const store: Store = { backend: 'pglite', audit, idempotency: {} as Store['idempotency'], mirror: {} as Store['mirror'], webhooks: {} as Store['webhooks'], people: {} as Store['people'], jobs: {} as Store['jobs'], close: async () => void (seen.closed += 1) };
   return {
     seen,
     async run(args) {

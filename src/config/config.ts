@@ -99,6 +99,8 @@ const sourceSchema = z
     resilience: resilienceSchema.optional(),
     forwardRequestId: z.boolean().optional(),
     mirror: mirrorSchema.optional(),
+    // People linking (docs/people.md): employee numbers link only between sources of one organization.
+    organization: z.string().min(1).max(100).optional(),
     options: z.unknown().optional(),
   })
   .strict();
@@ -240,6 +242,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
       resilience: s.resilience ?? {},
       forwardRequestId: s.forwardRequestId ?? false,
       mirror: s.mirror ?? { enabled: false, refreshSeconds: 300, share: 0.5 },
+      organization: s.organization ?? s.id,
       options: vendorParsed.options,
     });
   });

@@ -187,6 +187,8 @@ export interface SourceConfig<Auth = Record<string, unknown>> {
   forwardRequestId?: boolean;
   /** A copy of the source's users in the store, refreshed in the background (docs/mirror.md); off unless configured. */
   mirror?: { enabled: boolean; refreshSeconds: number; share: number };
+  /** Whose employee numbers this source holds, for people linking (docs/people.md); default: the source id. */
+  organization?: string;
   /** Vendor-specific options, validated by the vendor's own schema (e.g. PresentationServices organization). */
   options: Record<string, unknown>;
 }

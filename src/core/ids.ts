@@ -4,8 +4,8 @@ import { SourceError } from './errors';
  * Global ids: opaque to clients, unique across sources, and round-trip through user(id:) and
  * node(id:). They encode the node type, the source id and the vendor's native id as base64url JSON.
  */
-export type NodeType = 'User' | 'UserType' | 'Facility';
-const NODE_TYPES: readonly NodeType[] = ['User', 'UserType', 'Facility'];
+export type NodeType = 'User' | 'UserType' | 'Facility' | 'Person';
+const NODE_TYPES: readonly NodeType[] = ['User', 'UserType', 'Facility', 'Person'];
 
 export interface DecodedId {
   type: NodeType;

@@ -7,6 +7,7 @@ import { MutationResolver } from './mutation.resolver';
 import { FacilityRelationsResolver, SourceResolver, UserPayloadResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
 import { scopeAuthChecker } from './auth-checker';
 import { AuditResolver } from './audit.resolver';
+import { JobResultResolver, PeopleResolver, UserPersonResolver } from './people.resolver';
 
 /**
  * Builds the executable schema. Validation: class-validator rules on input and args classes run
@@ -15,7 +16,7 @@ import { AuditResolver } from './audit.resolver';
 export async function buildGatewaySchema(vendorNames: readonly string[]): Promise<GraphQLSchema> {
   registerVendors(vendorNames);
   return buildSchema({
-    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver, AuditResolver],
+    resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver, AuditResolver, PeopleResolver, UserPersonResolver, JobResultResolver],
     authChecker: scopeAuthChecker,
     authMode: 'error',
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },

@@ -14,6 +14,7 @@ import { UserConnection } from './user-connection.type';
 import { UsersArgs } from './users.args';
 import { presentFacility, presentSource, presentUser, presentUserType, type Presented } from './present';
 import { selects } from './selection';
+import { visible } from './people.resolver';
 
 /** The read entry points. Thin: each asks the request's readers and presents the records. */
 /** A users edge; its cursor is read (and so encoded) only when the query selects it. */
@@ -29,9 +30,10 @@ class PresentedEdge {
 
 @Resolver()
 export class QueryResolver {
-  @Query(() => Node, { nullable: true, description: 'Any User, UserType or Facility by global id.' })
+  @Query(() => Node, { nullable: true, description: 'Any User, UserType, Facility or Person by global id.' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestScope) {
     const { type, sourceId, nativeId } = decodeId(id);
+    if (type === 'Person') return ctx.people ? visible(ctx, await ctx.people.byAnchor(nativeId)) : null;
     // A source outside the caller's grant answers like a missing record (docs/callers-and-limits.md).
     if (!ctx.findConnector(sourceId)) return null;
     const reader = ctx.reader(sourceId);

@@ -13,6 +13,8 @@ import type { AuditTrail } from './audit/audit-trail';
 import type { Store } from '../store/types';
 import type { SizeHints } from './size-hints';
 import type { Mirror } from './mirror/mirror';
+import type { People } from './people/people';
+import type { Jobs } from './people/jobs';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
 export interface ReportedFailure {
@@ -38,6 +40,9 @@ export interface SharedServices {
   sizeHints?: SizeHints;
   /** The sources' mirrors (absent: none configured, every read is live). */
   mirror?: Mirror;
+  /** People linked over the mirrors, and their provisioning / off-boarding jobs (docs/people.md). */
+  people?: People;
+  jobs?: Jobs;
 }
 
 /** Where the request came from, for the audit trail (the socket's address; no proxy header is trusted). */
@@ -89,6 +94,14 @@ export class RequestScope {
 
   get mirror(): Mirror | undefined {
     return this.shared.mirror;
+  }
+
+  get people(): People | undefined {
+    return this.shared.people;
+  }
+
+  get jobs(): Jobs | undefined {
+    return this.shared.jobs;
   }
 
   get sizeHints(): SizeHints | undefined {

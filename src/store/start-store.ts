@@ -2,6 +2,8 @@ import type { Logger } from '../core/logger';
 import { createAuditRepository } from './audit-repository';
 import { createIdempotencyRepository } from './idempotency-repository';
 import { createMirrorRepository } from './mirror-repository';
+import { createPeopleRepository } from './people-repository';
+import { createJobRepository } from './job-repository';
 import { createWebhookRepository } from './webhook-repository';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
@@ -30,6 +32,8 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
   const idempotency = createIdempotencyRepository(sql);
   const mirror = createMirrorRepository(sql);
   const webhooks = createWebhookRepository(sql);
+  const people = createPeopleRepository(sql);
+  const jobs = createJobRepository(sql);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -57,5 +61,5 @@ export async function startStore(sql: SqlClient, backend: Store['backend'], opti
     await close().catch(() => undefined);
     throw err;
   }
-  return { backend, audit, idempotency, mirror, webhooks, close };
+  return { backend, audit, idempotency, mirror, webhooks, people, jobs, close };
 }

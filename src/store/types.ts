@@ -6,6 +6,8 @@
 import type { CallerKind } from '../auth/caller';
 import type { MirrorRepository } from './mirror-repository';
 import type { WebhookRepository } from './webhook-repository';
+import type { PeopleRepository } from './people-repository';
+import type { JobRepository } from './job-repository';
 
 export type AuditOutcome = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'DENIED' | 'UNKNOWN';
 
@@ -99,6 +101,8 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   readonly mirror: MirrorRepository;
   readonly webhooks: WebhookRepository;
+  readonly people: PeopleRepository;
+  readonly jobs: JobRepository;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import type { Jobs } from '../../src/service/people/jobs';
 import 'reflect-metadata';
 import type { Mirror } from '../../src/service/mirror/mirror';
 import type { ResilienceSettings, SourceHttpSettings, StartedSimulator, VendorModule } from '../../src/core/connector';
@@ -29,6 +30,8 @@ export interface Stack {
   store: Store;
   /** The running gateway's mirrors (a new object after restartGateway). */
   readonly mirror: Mirror;
+  /** The running gateway's jobs (a new object after restartGateway). */
+  readonly jobs: Jobs;
   /** Stops the gateway and starts it again on the same port, simulators and store (a restart). */
   restartGateway(): Promise<void>;
   /** Every vendor request the simulators logged since the last clearLogs(), by source id. */
@@ -65,6 +68,8 @@ export async function startStack(opts: {
   store?: Store;
   /** `audit` settings over the default (no stream, no read events). */
   audit?: Partial<GatewayConfig['audit']>;
+  /** `sources[].organization` by source id (people linking by employee number). */
+  organizations?: Record<string, string>;
 } = {}): Promise<Stack> {
   const vendors = opts.vendors ?? VENDORS;
   const started: StartedSimulator[] = [];
@@ -84,6 +89,7 @@ export async function startStack(opts: {
       resilience: opts.resilience ?? {},
       forwardRequestId: opts.forwardRequestId ?? false,
       mirror: mirror ? { enabled: true, refreshSeconds: mirror.refreshSeconds ?? 3600, share: mirror.share ?? 0.5 } : undefined,
+      organization: opts.organizations?.[source.id] ?? source.id,
     });
   }
   const store = opts.store ?? (await openTestStore('pglite'));
@@ -93,6 +99,9 @@ export async function startStack(opts: {
   return {
     get mirror() {
       return app.mirror;
+    },
+    get jobs() {
+      return app.jobs;
     },
     get url() {
       return app.url;

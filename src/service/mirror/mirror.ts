@@ -176,6 +176,11 @@ export class Mirror {
     return snap;
   }
 
+  /** Every mirrored source's current copy (sources still cold are left out). */
+  snapshots(): SourceSnapshot[] {
+    return [...this.sources.values()].flatMap((m) => (m.snapshot ? [m.snapshot] : []));
+  }
+
   enabled(sourceId: string): boolean {
     return this.sources.has(sourceId);
   }

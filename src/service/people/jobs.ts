@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { decodeId, encodeId } from '../../core/ids';
+import { isSourceError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { Caller, Scope } from '../../auth/caller';
+import type { AccountOutcome, JobAccountRow, JobRepository, JobRow, JobState, StoredJobCaller } from '../../store/job-repository';
+import { RequestScope, type SharedServices } from '../request-scope';
+import { performWrite, type WriteRequest } from '../write-pipeline';
+import type { PayloadRecord } from '../payload';
+
+export type OffboardMode = 'DEACTIVATE' | 'DELETE_WHERE_SUPPORTED';
+
+/** Accounts of one source are written one after another; sources run in parallel (each within its own limits). */
+const FINAL: ReadonlySet<AccountOutcome> = new Set(['SUCCEEDED', 'SKIPPED', 'SKIPPED_UNSUPPORTED']);
+
+export function storedCaller(c: Caller): StoredJobCaller {
+  return { kind: c.kind, id: c.id, name: c.name, scopes: [...c.scopes], sources: c.sources ? [...c.sources] : null };
+}
+
+function callerOf(c: StoredJobCaller): Caller {
+  return { kind: c.kind, id: c.id, name: c.name, scopes: new Set(c.scopes as Scope[]), sources: c.sources ? new Set(c.sources) : null };
+}
+
+/** A job's state from its accounts. */
+export function jobState(accounts: readonly JobAccountRow[]): JobState {
+  const done = accounts.filter((a) => FINAL.has(a.outcome)).length;
+  if (done === accounts.length) return 'SUCCEEDED';
+  if (accounts.some((a) => a.outcome === 'PENDING')) return 'RUNNING';
+  return done === 0 ? 'FAILED' : 'PARTIAL';
+}
+
+/**
+ * Durable provisioning and off-boarding jobs (docs/people.md, "Jobs"). A job is stored before its
+ * first account write and after every one; each account write goes through the write pipeline as
+ * a single mutation would (scope, grant, capability, rules, the service-account guard, one audit
+ * event, OUTCOME_UNKNOWN on a dropped connection). An account that was attempted before (a crash
+ * mid-write, UNKNOWN, a retry) is read again first, and not written when it already is as asked:
+ * no account is written twice. Unfinished jobs resume at start.
+ */
+export class Jobs {
+  private readonly running = new Map<string, Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly shared: SharedServices,
+    private readonly repo: JobRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A job id from the caller's idempotency key: the same key finds the same job. */
+  static idFor(caller: Caller, key: string | null): string {
+    return key ? `job-${createHash('sha256').update(JSON.stringify([caller.kind, caller.id, key])).digest('hex').slice(0, 32)}` : `job-${randomUUID()}`;
+  }
+
+  async get(id: string): Promise<JobRow | null> {
+    return this.repo.get(id);
+  }
+
+  async startOffboard(caller: Caller, id: string, accounts: Array<{ sourceId: string; nativeId: string }>, input: { person: string; mode: OffboardMode; reason: string; fingerprint: string }): Promise<JobRow> {
+    const job: Omit<JobRow, 'createdAt' | 'updatedAt'> = {
+      id,
+      kind: 'OFFBOARD',
+      state: 'PENDING',
+      caller: storedCaller(caller),
+      input,
+      accounts: accounts.map((a, idx) => ({ idx, sourceId: a.sourceId, nativeId: a.nativeId, outcome: 'PENDING', attempts: 0, userErrors: [], steps: [] })),
+    };
+    await this.repo.create(job);
+    this.launch(id, caller);
+    return (await this.repo.get(id))!;
+  }
+
+  /** FAILED and UNKNOWN accounts go again (each read first); the retrying caller's authority applies. */
+  async retry(id: string, caller: Caller): Promise<JobRow | null> {
+    const job = await this.repo.get(id);
+    if (!job) return null;
+    if (this.running.has(id)) return job;
+    for (const a of job.accounts) {
+      if (a.outcome === 'FAILED' || a.outcome === 'UNKNOWN') await this.repo.updateAccount(id, { ...a, outcome: 'PENDING', userErrors: [] });
+    }
+    this.launch(id, caller);
+    return this.repo.get(id);
+  }
+
+  /** At start: every job a stop or a crash left unfinished, with the caller that started it. */
+  async resumeUnfinished(): Promise<number> {
+    const jobs = await this.repo.unfinished();
+    for (const j of jobs) {
+      this.logger.info('job_resumed', { job: j.id, kind: j.kind });
+      this.launch(j.id, callerOf(j.caller));
+    }
+    return jobs.length;
+  }
+
+  /** Waits for a job this process runs (tests, and a clean stop). */
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.running.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  private launch(id: string, caller: Caller): void {
+    const run = this.run(id, caller)
+      .catch((err) => this.logger.error('job_failed', { job: id, error: (err as Error).name }))
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+  }
+
+  private async run(id: string, caller: Caller): Promise<void> {
+    const job = await this.repo.get(id);
+    if (!job) return;
+    await this.repo.setState(id, 'RUNNING');
+    const bySource = new Map<string, JobAccountRow[]>();
+    for (const a of job.accounts) if (!FINAL.has(a.outcome)) bySource.set(a.sourceId, [...(bySource.get(a.sourceId) ?? []), a]);
+    await Promise.all(
+      [...bySource.values()].map(async (accounts) => {
+        for (const a of accounts) {
+          if (this.stopped) return;
+          await this.account(job, a, caller);
+        }
+      }),
+    );
+    if (this.stopped) return; // left RUNNING: the next start resumes it
+    const after = (await this.repo.get(id))!;
+    const state = jobState(after.accounts);
+    await this.repo.setState(id, state);
+    this.logger.info('job_done', { job: id, kind: job.kind, state, accounts: after.accounts.length });
+  }
+
+  private async account(job: JobRow, a: JobAccountRow, caller: Caller): Promise<void> {
+    const attempt = a.attempts + 1;
+    const scope = new RequestScope(this.shared, caller, { ip: null, userAgent: 'staffgraph-job' }, `${job.id}-${a.idx}-${attempt}`);
+    try {
+      const decided = await this.decide(scope, job, a);
+      if (decided) {
+        await this.repo.updateAccount(job.id, { ...a, ...decided });
+        return;
+      }
+      // Counted before sending: a crash from here on makes the next run read the account first.
+      await this.repo.updateAccount(job.id, { ...a, attempts: attempt });
+      const payload = await performWrite(scope, this.writeFor(job, a, attempt));
+      await this.repo.updateAccount(job.id, { ...a, attempts: attempt, ...resultOf(payload) });
+    } catch (err) {
+      const code = isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR';
+      await this.repo.updateAccount(job.id, { ...a, attempts: attempt, outcome: 'FAILED', userErrors: [{ field: null, code, message: isSourceError(err) ? err.message : 'Internal server error.' }] });
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  /** An outcome reached without a write (skipped, unsupported, or already as asked), or null to write. */
+  private async decide(scope: RequestScope, job: JobRow, a: JobAccountRow): Promise<Partial<JobAccountRow> | null> {
+    const connector = scope.findConnector(a.sourceId);
+    if (!connector || !a.nativeId) return null; // the pipeline answers NOT_FOUND, with its audit event
+    const op = this.opFor(job, a);
+    if (op === null) return { outcome: 'SKIPPED_UNSUPPORTED', userErrors: [{ field: null, code: 'UNSUPPORTED_BY_VENDOR', message: `${connector.vendor} cannot deactivate or delete users.` }] };
+    const reader = scope.reader(a.sourceId);
+    if (connector.isServiceAccount && (await connector.isServiceAccount(a.nativeId, scope.request, reader))) {
+      return { outcome: 'SKIPPED', userErrors: [{ field: null, code: 'CONFLICT', message: `This is the account staffgraph uses to reach source "${a.sourceId}": never off-boarded.` }] };
+    }
+    if (a.attempts === 0) return null;
+    // Attempted before (a crash, a dropped connection, a retry): read it again first.
+    const now = await reader.user(a.nativeId);
+    if (op === 'deleteUser' ? now === null : now !== null && !now.active) return { outcome: 'SUCCEEDED', userErrors: [] };
+    return null;
+  }
+
+  private opFor(job: JobRow, a: JobAccountRow): 'setUserActive' | 'deleteUser' | null {
+    const connector = this.shared.sources.connectors.find((c) => c.sourceId === a.sourceId);
+    const writes = connector?.capabilities.writes;
+    if (job.input.mode === 'DELETE_WHERE_SUPPORTED' && writes?.deleteUser.supported) return 'deleteUser';
+    return writes?.setUserActive.supported === false ? null : 'setUserActive';
+  }
+
+  private writeFor(job: JobRow, a: JobAccountRow, attempt: number): WriteRequest {
+    const op = this.opFor(job, a) ?? 'setUserActive';
+    const userId = encodeId('User', a.sourceId, a.nativeId!);
+    return {
+      op,
+      target: { userId, field: 'person' },
+      // One key per attempt: a replay of this very attempt cannot write twice, a retry is a new attempt.
+      idempotencyKey: `${job.id}:${a.idx}:${attempt}`,
+      fingerprintInput: { job: job.id, idx: a.idx, op },
+      changedFields: op === 'deleteUser' ? [] : ['active'],
+      build: (_source, nativeId) => (op === 'deleteUser' ? { op, nativeId } : { op: 'setUserActive', nativeId, active: false }),
+    };
+  }
+}
+
+function resultOf(p: PayloadRecord): Pick<JobAccountRow, 'outcome' | 'userErrors' | 'steps'> {
+  const outcome: AccountOutcome = p.userErrors.length === 0 ? 'SUCCEEDED' : p.userErrors.some((e) => e.code === 'OUTCOME_UNKNOWN') ? 'UNKNOWN' : 'FAILED';
+  return { outcome, userErrors: p.userErrors.map((e) => ({ field: e.field, code: e.code, message: e.message })), steps: p.steps.map((s) => ({ method: s.method, route: s.route, status: s.status, ok: s.ok })) };
+}
+
+/** The account ids of a job result, for the schema. */
+export function resultUserId(a: JobAccountRow): string | null {
+  return a.nativeId ? encodeId('User', a.sourceId, a.nativeId) : null;
+}
+
+export { decodeId };
