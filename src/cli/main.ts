@@ -76,6 +76,8 @@ async function demo(args: string[]): Promise<number> {
   const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'staffgraph-demo-'));
   config.store = { path: resolve(dataDir), postgres: null };
   config.audit = { stream: 'stdout', reads: false };
+  // People are linked over the mirrors (docs/people.md): the demo mirrors every source.
+  config.sources.forEach((s, i) => Object.assign(s, { mirror: { enabled: true, refreshSeconds: 300, share: 0.5 }, organization: sims[i]!.organization ?? s.id }));
   const app = await startApp(config, VENDORS, logger);
   process.stdout.write(`\nstaffgraph demo\n`);
   process.stdout.write(`  store (embedded PostgreSQL): ${config.store.path}${values.data ? '' : ' (temporary; --data DIR keeps it)'}\n`);

@@ -233,6 +233,8 @@ export interface StartedSimulator {
    * and the inline auth key it replaces. CorEMR: { privateKeyFile: { content: PEM, replaces: 'privateKey' } }.
    */
   secretFiles?: Record<string, { content: string; replaces: string }>;
+  /** The organization whose employee numbers the seeded users hold (people linking); absent: the source alone. */
+  organization?: string;
   close(): Promise<void>;
 }
 
