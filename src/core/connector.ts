@@ -45,7 +45,15 @@ export interface Capabilities {
   /** UserFilter fields this vendor evaluates itself (others are applied in the gateway). */
   pushdownFilters: Array<keyof UserFilter>;
   writes: Record<WriteOperation, WriteCapability>;
+  /**
+   * The fields of a person (provisionPerson's unified input) this vendor stores when it creates a
+   * user: a job sends a source only these, so one input fits every vendor (docs/people.md).
+   */
+  personFields: readonly PersonField[];
 }
+
+export const PERSON_FIELDS = ['firstName', 'middleInitial', 'lastName', 'email', 'phone', 'title', 'employeeNumber', 'npi'] as const;
+export type PersonField = (typeof PERSON_FIELDS)[number];
 
 /**
  * What a query can cost at this source, in vendor calls (docs/callers-and-limits.md: `maxCost` counts these),

@@ -1,3 +1,4 @@
+import { auditRefusedJob } from '../service/people/job-audit';
 import { ArgumentValidationError, type MiddlewareFn } from 'type-graphql';
 import { SourceError } from '../core/errors';
 import { WRITE_OPERATIONS, type WriteOperation } from '../core/connector';
@@ -32,6 +33,13 @@ export const auditRejectedArguments: MiddlewareFn<RequestScope> = async ({ conte
         },
       });
     }
+    if (err instanceof ArgumentValidationError && info.parentType.name === 'Mutation' && JOB_MUTATIONS.has(info.fieldName)) {
+      const code = context.may('users:write') ? 'BAD_USER_INPUT' : 'FORBIDDEN';
+      await auditRefusedJob(context, info.fieldName, [{ field: null, code, message: 'The arguments failed validation.' }]);
+    }
     throw err;
   }
 };
+
+/** The people jobs: several accounts per call, audited as one refused attempt (src/service/people/job-audit.ts). */
+const JOB_MUTATIONS = new Set(['provisionPerson', 'offboardPerson']);

@@ -1,13 +1,16 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { auditRejectedArguments } from './audit-rejected-arguments';
 import { decodeId, encodeId } from '../core/ids';
 import { isSourceError } from '../core/errors';
 import type { UserRecord } from '../core/model';
 import type { RequestScope } from '../service/request-scope';
 import type { PersonView } from '../service/people/people';
-import { Jobs, resultUserId } from '../service/people/jobs';
+import { Jobs, provisionWrite, resultUserId, type ProvisionPlan } from '../service/people/jobs';
+import { precheck } from '../service/write-pipeline';
+import { auditRefusedJob } from '../service/people/job-audit';
 import type { JobAccountRow, JobRow } from '../store/job-repository';
 import { User } from './user.type';
-import { Job, JobPayload, JobResult, LinkAccountsArgs, LinkConflict, OffboardPersonArgs, PeopleArgs, Person, PersonConnection, PersonPayload } from './person.types';
+import { Job, JobPayload, JobResult, LinkAccountsArgs, LinkConflict, OffboardPersonArgs, PeopleArgs, Person, PersonConnection, PersonPayload, ProvisionPersonArgs } from './person.types';
 import { presentUser } from './present';
 import type { UserErrorRecord } from '../core/writes';
 
@@ -28,6 +31,7 @@ const OFFSET = /^o:(\d{1,9})$/;
 
 /** People, links and jobs (docs/people.md). */
 @Resolver()
+@UseMiddleware(auditRejectedArguments)
 export class PeopleResolver {
   @Query(() => PersonConnection, { description: "People across the mirrored sources, each with every account linked to them, in the order of each person's first account id." })
   async people(@Args(() => PeopleArgs) args: PeopleArgs, @Ctx() ctx: RequestScope) {
@@ -100,26 +104,14 @@ export class PeopleResolver {
   })
   async offboardPerson(@Args(() => OffboardPersonArgs) args: OffboardPersonArgs, @Ctx() ctx: RequestScope) {
     const people = ctx.people ?? noPeople();
-    const jobs = ctx.jobs!;
-    if (!ctx.may('users:write')) return { job: null, userErrors: [{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }] };
-    if (!args.person === !args.email) return { job: null, userErrors: [{ field: 'person', code: 'BAD_USER_INPUT', message: 'Give exactly one of person or email.' }] };
-    let view: PersonView | null = null;
-    if (args.person) {
-      try {
-        view = await people.byAnchor(decodeId(args.person, 'person', 'Person').nativeId);
-      } catch (err) {
-        if (isSourceError(err)) return { job: null, userErrors: [{ field: 'person', code: err.code, message: err.message }] };
-        throw err;
-      }
-    } else {
-      const email = args.email!.trim().toLowerCase();
-      const { people: all } = await people.current();
-      const found = [...all.values()].filter((p) => p.accounts.some((a) => ctx.findConnector(a.sourceId) && (a.email?.trim().toLowerCase() === email || a.username?.trim().toLowerCase() === email)));
-      if (found.length > 1) return { job: null, userErrors: [{ field: 'email', code: 'CONFLICT', message: `${found.length} people have an account with this e-mail address; off-board one by its Person id.` }] };
-      view = found[0] ?? null;
+    const target = await this.offboardTarget(args, ctx, people);
+    if ('userErrors' in target) {
+      // Refused before any account write: still one audit event (docs/people.md).
+      await auditRefusedJob(ctx, 'offboardPerson', target.userErrors);
+      return { job: null, userErrors: target.userErrors };
     }
-    const accounts = (view?.accounts ?? []).filter((a) => ctx.findConnector(a.sourceId));
-    if (!view || accounts.length === 0) return { job: null, userErrors: [{ field: args.person ? 'person' : 'email', code: 'NOT_FOUND', message: 'No such person in the mirrored sources you may see.' }] };
+    const { view, accounts } = target;
+    const jobs = ctx.jobs!;
     const id = Jobs.idFor(ctx.caller, args.idempotencyKey ?? null);
     const fingerprint = JSON.stringify([view.id, args.mode, args.reason]);
     const existing = await jobs.get(id);
@@ -129,6 +121,71 @@ export class PeopleResolver {
     }
     const job = await jobs.startOffboard(ctx.caller, id, accounts.map((a) => ({ sourceId: a.sourceId, nativeId: a.nativeId })), { person: view.id, mode: args.mode as 'DEACTIVATE', reason: args.reason, fingerprint });
     return { job: this.presentJob(ctx, job), userErrors: [] };
+  }
+
+  /** Whom offboardPerson means, and which of their accounts the caller may off-board; or why not. */
+  private async offboardTarget(args: OffboardPersonArgs, ctx: RequestScope, people: NonNullable<RequestScope['people']>): Promise<{ view: PersonView; accounts: PersonView['accounts'] } | { userErrors: UserErrorRecord[] }> {
+    const no = (field: string | null, code: UserErrorRecord['code'], message: string) => ({ userErrors: [{ field, code, message }] });
+    if (!ctx.may('users:write')) return no(null, 'FORBIDDEN', 'This operation needs the users:write scope.');
+    if (!args.person === !args.email) return no('person', 'BAD_USER_INPUT', 'Give exactly one of person or email.');
+    let view: PersonView | null = null;
+    if (args.person) {
+      try {
+        view = await people.byAnchor(decodeId(args.person, 'person', 'Person').nativeId);
+      } catch (err) {
+        if (isSourceError(err)) return no('person', err.code, err.message);
+        throw err;
+      }
+    } else {
+      const email = args.email!.trim().toLowerCase();
+      const { people: all } = await people.current();
+      const found = [...all.values()].filter((p) => p.accounts.some((a) => ctx.findConnector(a.sourceId) && (a.email?.trim().toLowerCase() === email || a.username?.trim().toLowerCase() === email)));
+      if (found.length > 1) return no('email', 'CONFLICT', `${found.length} people have an account with this e-mail address; off-board one by its Person id.`);
+      view = found[0] ?? null;
+    }
+    const accounts = (view?.accounts ?? []).filter((a) => ctx.findConnector(a.sourceId));
+    if (!view || accounts.length === 0) return no(args.person ? 'person' : 'email', 'NOT_FOUND', 'No such person in the mirrored sources you may see.');
+    return { view, accounts };
+  }
+
+  @Mutation(() => JobPayload, {
+    description:
+      'Creates one person in several sources: one unified input plus what each source adds (user types, facilities, username, password). Every source is checked first; when any is invalid nothing is sent and every problem is listed. Then a durable job creates the accounts (follow it with job(id)).',
+  })
+  async provisionPerson(@Args(() => ProvisionPersonArgs) args: ProvisionPersonArgs, @Ctx() ctx: RequestScope) {
+    const jobs = ctx.jobs!;
+    const plan: ProvisionPlan = {
+      person: { ...args.input },
+      sources: args.sources.map(({ password: _password, ...rest }) => ({ ...rest })),
+    };
+    const passwords = new Map<number, string>();
+    args.sources.forEach((s, i) => s.password && passwords.set(i, s.password));
+    const problems: UserErrorRecord[] = [];
+    if (!ctx.may('users:write')) problems.push({ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' });
+    else {
+      const seen = new Set<string>();
+      for (const [i, s] of args.sources.entries()) {
+        if (seen.has(s.source)) problems.push({ field: `sources[${i}].source`, code: 'BAD_USER_INPUT', message: 'Each source may appear once.' });
+        seen.add(s.source);
+      }
+      // Every source's checks (grant, capability, ids, the vendor's own rules) before any call.
+      const each = await Promise.all(
+        args.sources.map((s, i) => precheck(ctx, provisionWrite(plan, i, passwords.get(i) ?? null, null, ctx.findConnector(s.source)?.capabilities.personFields ?? []))),
+      );
+      each.forEach((list, i) => list.forEach((e) => problems.push(located(i, args.sources[i]!.source, e))));
+    }
+    if (problems.length) {
+      await auditRefusedJob(ctx, 'provisionPerson', problems);
+      return { job: null, userErrors: problems };
+    }
+    const id = Jobs.idFor(ctx.caller, args.idempotencyKey ?? null);
+    const fingerprint = JSON.stringify(plan);
+    const existing = await jobs.get(id);
+    if (existing) {
+      if (existing.input.fingerprint !== fingerprint) return { job: null, userErrors: [{ field: 'idempotencyKey', code: 'CONFLICT', message: 'idempotencyKey was already used with a different operation or input.' }] };
+      return { job: this.presentJob(ctx, existing), userErrors: [] };
+    }
+    return { job: this.presentJob(ctx, await jobs.startProvision(ctx.caller, id, plan, passwords, fingerprint)), userErrors: [] };
   }
 
   @Query(() => Job, { nullable: true, description: 'A provisioning or off-boarding job; null when unknown. Needs users:write (a job is a write).' })
@@ -185,4 +242,18 @@ export class JobResultResolver {
     const user = await ctx.reader(r.sourceId).user(r.nativeId);
     return user ? presentUser(user) : null;
   }
+}
+
+/**
+ * A vendor rule names its field as createUser does ("input.email"). In provisionPerson the person's
+ * fields are `input.…` as well; a source's own ones (username, password, ids) are `sources[i].…`.
+ * The message says which source refused.
+ */
+const PERSON_FIELDS = new Set(['firstName', 'lastName', 'middleInitial', 'email', 'phone', 'title', 'employeeNumber', 'npi']);
+function located(i: number, source: string, e: UserErrorRecord): UserErrorRecord {
+  const message = `${source}: ${e.message}`;
+  if (!e.field) return { ...e, field: `sources[${i}]`, message };
+  if (e.field.startsWith('sources[')) return { ...e, message };
+  const name = e.field.replace(/^input\./, '');
+  return { ...e, field: PERSON_FIELDS.has(name.split(/[.[]/)[0]!) ? `input.${name}` : `sources[${i}].${name}`, message };
 }

@@ -51,6 +51,7 @@ export function presentCapabilities(c: Connector) {
     multipleUserTypes: caps.multipleUserTypes,
     multipleFacilities: caps.multipleFacilities,
     pushdownFilters: [...caps.pushdownFilters],
+    personFields: [...caps.personFields],
     operations: WRITE_OPERATIONS.map((op) => {
       const w = caps.writes[op];
       return { operation: op, supported: w.supported, verbs: w.supported ? w.verbs : null, alternative: w.supported ? null : w.alternative };

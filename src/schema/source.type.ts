@@ -26,6 +26,8 @@ export class SourceCapabilities {
   multipleFacilities!: boolean;
   @Field(() => [String], { description: 'UserFilter fields the vendor evaluates itself; the gateway applies the rest.' })
   pushdownFilters!: string[];
+  @Field(() => [String], { description: 'The fields of provisionPerson\'s person input this vendor stores; the others are not sent to it.' })
+  personFields!: string[];
   @Field(() => [OperationCapability])
   operations!: OperationCapability[];
 }

@@ -76,7 +76,29 @@ async function begin(scope: RequestScope, attempt: WriteAttempt): Promise<boolea
   }
 }
 
+/** What checks 1–4 leave for the write: everything it needs, or the refusal. */
+type Prepared =
+  | { refusal: PayloadRecord }
+  | { refusal: null; connector: Connector; sourceId: string; nativeId: string; write: WriteInput; reader: SourceReader; writer: ReturnType<Connector['writer']> };
+
+/**
+ * Checks 1–4 of a write without sending or recording anything: the problems the write would be
+ * refused with, or none. A job that writes several sources (provisionPerson) runs this for every
+ * source before the first call, so that nothing is sent when any source's input is invalid.
+ */
+export async function precheck(scope: RequestScope, req: WriteRequest): Promise<UserErrorRecord[]> {
+  const prepared = await prepare(scope, req, newAttempt(req.op, req.changedFields));
+  return prepared.refusal ? prepared.refusal.userErrors : [];
+}
+
 async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt): Promise<PayloadRecord> {
+  const prepared = await prepare(scope, req, attempt);
+  if (prepared.refusal) return prepared.refusal;
+  return send(scope, req, attempt, prepared);
+}
+
+async function prepare(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt): Promise<Prepared> {
+  const no = (refusal: PayloadRecord): Prepared => ({ refusal });
   // The target is read first so that even a denied attempt names whose account it was aimed at
   // (when the caller may see that source); the answer still depends on the scope first.
   let target: { sourceId: string; nativeId: string } | null = null;
@@ -91,25 +113,30 @@ async function decide(scope: RequestScope, req: WriteRequest, attempt: WriteAtte
     attempt.sourceId = target.sourceId;
     attempt.nativeId = target.nativeId || null;
   }
-  if (!scope.may('users:write')) return refused([{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }]);
-  if (!target) return fromError(targetError);
-  if (!connector) return refused([{ field: req.target.field, code: 'NOT_FOUND', message: 'No source with this id is configured.' }]);
+  if (!scope.may('users:write')) return no(refused([{ field: null, code: 'FORBIDDEN', message: 'This operation needs the users:write scope.' }]));
+  if (!target) return no(fromError(targetError));
+  if (!connector) return no(refused([{ field: req.target.field, code: 'NOT_FOUND', message: 'No source with this id is configured.' }]));
   const { sourceId, nativeId } = target;
 
   const capability = connector.capabilities.writes[req.op];
   if (!capability.supported) {
-    return refused([{ field: null, code: 'UNSUPPORTED_BY_VENDOR', message: `${req.op} is not supported by ${connector.vendor} (source "${sourceId}"). ${capability.alternative}` }]);
+    return no(refused([{ field: null, code: 'UNSUPPORTED_BY_VENDOR', message: `${req.op} is not supported by ${connector.vendor} (source "${sourceId}"). ${capability.alternative}` }]));
   }
   let write: WriteInput;
   try {
     write = req.build(sourceId, nativeId);
   } catch (err) {
-    return fromError(err);
+    return no(fromError(err));
   }
   const reader = scope.reader(sourceId);
   const writer = connector.writer(scope.request, reader);
   const problems = await writer.validate(write);
-  if (problems.length) return refused(problems);
+  if (problems.length) return no(refused(problems));
+  return { refusal: null, connector, sourceId, nativeId, write, reader, writer };
+}
+
+async function send(scope: RequestScope, req: WriteRequest, attempt: WriteAttempt, p: Extract<Prepared, { refusal: null }>): Promise<PayloadRecord> {
+  const { connector, sourceId, nativeId, write, reader, writer } = p;
 
   const execute = async (): Promise<{ value: PayloadRecord; keep: boolean }> => {
     if (!(await begin(scope, attempt))) {

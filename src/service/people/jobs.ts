@@ -1,14 +1,63 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeId, encodeId } from '../../core/ids';
-import { isSourceError } from '../../core/errors';
+import { SourceError, isSourceError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Caller, Scope } from '../../auth/caller';
+import type { PersonField } from '../../core/connector';
 import type { AccountOutcome, JobAccountRow, JobRepository, JobRow, JobState, StoredJobCaller } from '../../store/job-repository';
 import { RequestScope, type SharedServices } from '../request-scope';
 import { performWrite, type WriteRequest } from '../write-pipeline';
 import type { PayloadRecord } from '../payload';
 
 export type OffboardMode = 'DEACTIVATE' | 'DELETE_WHERE_SUPPORTED';
+
+/** provisionPerson's input as a job stores it: the person once, and what each source adds. */
+export interface ProvisionPlan {
+  person: { firstName: string; lastName: string; middleInitial?: string | null; email?: string | null; phone?: string | null; title?: string | null; employeeNumber?: string | null; npi?: string | null };
+  /** Per source, in input order; never the password (kept in memory only, see Jobs.secrets). */
+  sources: Array<{ source: string; username?: string | null; externalId?: string | null; userTypeIds?: string[] | null; facilityIds?: string[] | null; primaryFacilityId?: string | null }>;
+}
+
+/** A global id of the expected type and source → its native id (BAD_USER_INPUT naming the field otherwise). */
+function nativeOf(id: string, field: string, type: 'UserType' | 'Facility', sourceId: string): string {
+  const d = decodeId(id, field, type);
+  if (d.sourceId !== sourceId) throw new SourceError('BAD_USER_INPUT', sourceId, `${field} belongs to another source.`, { field });
+  return d.nativeId;
+}
+
+/** The createUser write for source entry `i` of a plan (fields named as provisionPerson's arguments). */
+export function provisionWrite(plan: ProvisionPlan, i: number, password: string | null, key: string | null, personFields: readonly PersonField[]): WriteRequest {
+  const extra = plan.sources[i]!;
+  const at = `sources[${i}]`;
+  // Only the person's fields this vendor stores (its declared capability); the rest are not sent to it.
+  const person = Object.fromEntries(Object.entries(stripNullish(plan.person)).filter(([k]) => (personFields as readonly string[]).includes(k)));
+  const record = {
+    ...person,
+    ...(extra.username ? { username: extra.username } : {}),
+    ...(extra.externalId ? { externalId: extra.externalId } : {}),
+    ...(password ? { password } : {}),
+  };
+  return {
+    op: 'createUser',
+    target: { sourceId: extra.source, field: `${at}.source` },
+    idempotencyKey: key,
+    fingerprintInput: { plan, i },
+    changedFields: Object.keys(record).filter((k) => k !== 'password').concat(password ? ['password'] : []).sort(),
+    build: (sourceId) => ({
+      op: 'createUser',
+      input: {
+        ...record,
+        userTypeIds: extra.userTypeIds?.map((id, j) => nativeOf(id, `${at}.userTypeIds[${j}]`, 'UserType', sourceId)) ?? null,
+        facilityIds: extra.facilityIds?.map((id, j) => nativeOf(id, `${at}.facilityIds[${j}]`, 'Facility', sourceId)) ?? null,
+        primaryFacilityId: extra.primaryFacilityId ? nativeOf(extra.primaryFacilityId, `${at}.primaryFacilityId`, 'Facility', sourceId) : null,
+      },
+    }),
+  };
+}
+
+function stripNullish<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
 
 /** Accounts of one source are written one after another; sources run in parallel (each within its own limits). */
 const FINAL: ReadonlySet<AccountOutcome> = new Set(['SUCCEEDED', 'SKIPPED', 'SKIPPED_UNSUPPORTED']);
@@ -40,6 +89,12 @@ export function jobState(accounts: readonly JobAccountRow[]): JobState {
 export class Jobs {
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
+  /**
+   * Passwords of provisioning jobs, by job id and account index: in memory only, never stored. A
+   * job resumed after a restart creates those accounts without one; a vendor that requires a
+   * password then refuses the create (FAILED, naming the field), and nothing is guessed.
+   */
+  private readonly secrets = new Map<string, Map<number, string>>();
 
   constructor(
     private readonly shared: SharedServices,
@@ -65,6 +120,21 @@ export class Jobs {
       input,
       accounts: accounts.map((a, idx) => ({ idx, sourceId: a.sourceId, nativeId: a.nativeId, outcome: 'PENDING', attempts: 0, userErrors: [], steps: [] })),
     };
+    await this.repo.create(job);
+    this.launch(id, caller);
+    return (await this.repo.get(id))!;
+  }
+
+  async startProvision(caller: Caller, id: string, plan: ProvisionPlan, passwords: ReadonlyMap<number, string>, fingerprint: string): Promise<JobRow> {
+    const job: Omit<JobRow, 'createdAt' | 'updatedAt'> = {
+      id,
+      kind: 'PROVISION',
+      state: 'PENDING',
+      caller: storedCaller(caller),
+      input: { ...plan, fingerprint } as unknown as Record<string, unknown>,
+      accounts: plan.sources.map((s, idx) => ({ idx, sourceId: s.source, nativeId: null, outcome: 'PENDING', attempts: 0, userErrors: [], steps: [] })),
+    };
+    if (passwords.size) this.secrets.set(id, new Map(passwords));
     await this.repo.create(job);
     this.launch(id, caller);
     return (await this.repo.get(id))!;
@@ -126,6 +196,7 @@ export class Jobs {
     if (this.stopped) return; // left RUNNING: the next start resumes it
     const after = (await this.repo.get(id))!;
     const state = jobState(after.accounts);
+    if (job.kind === 'PROVISION') await this.linkCreated(after);
     await this.repo.setState(id, state);
     this.logger.info('job_done', { job: id, kind: job.kind, state, accounts: after.accounts.length });
   }
@@ -142,7 +213,9 @@ export class Jobs {
       // Counted before sending: a crash from here on makes the next run read the account first.
       await this.repo.updateAccount(job.id, { ...a, attempts: attempt });
       const payload = await performWrite(scope, this.writeFor(job, a, attempt));
-      await this.repo.updateAccount(job.id, { ...a, attempts: attempt, ...resultOf(payload) });
+      // A created account is known by its native id from now on (a retry reads it instead of creating it again).
+      const nativeId = a.nativeId ?? (payload.userErrors.length === 0 ? (payload.user?.nativeId ?? null) : null);
+      await this.repo.updateAccount(job.id, { ...a, nativeId, attempts: attempt, ...resultOf(payload) });
     } catch (err) {
       const code = isSourceError(err) ? err.code : 'INTERNAL_SERVER_ERROR';
       await this.repo.updateAccount(job.id, { ...a, attempts: attempt, outcome: 'FAILED', userErrors: [{ field: null, code, message: isSourceError(err) ? err.message : 'Internal server error.' }] });
@@ -151,8 +224,18 @@ export class Jobs {
     }
   }
 
+  /**
+   * The accounts a provisioning job created are one person: the job knows it, so it records it as
+   * a manual link (a vendor that stores no e-mail, such as Open Dental, would otherwise stand apart).
+   */
+  private async linkCreated(job: JobRow): Promise<void> {
+    const ids = job.accounts.filter((a) => a.outcome === 'SUCCEEDED' && a.nativeId).map((a) => encodeId('User', a.sourceId, a.nativeId!));
+    if (ids.length > 1) await this.shared.people?.link(ids, `provisionPerson ${job.id}`);
+  }
+
   /** An outcome reached without a write (skipped, unsupported, or already as asked), or null to write. */
   private async decide(scope: RequestScope, job: JobRow, a: JobAccountRow): Promise<Partial<JobAccountRow> | null> {
+    if (job.kind === 'PROVISION') return this.decideProvision(scope, job, a);
     const connector = scope.findConnector(a.sourceId);
     if (!connector || !a.nativeId) return null; // the pipeline answers NOT_FOUND, with its audit event
     const op = this.opFor(job, a);
@@ -168,6 +251,21 @@ export class Jobs {
     return null;
   }
 
+  /**
+   * A create attempted before may have happened (a crash, a dropped connection): the source is
+   * searched for the account by its username, else its e-mail, and an account found is adopted.
+   */
+  private async decideProvision(scope: RequestScope, job: JobRow, a: JobAccountRow): Promise<Partial<JobAccountRow> | null> {
+    if (a.attempts === 0 || !scope.findConnector(a.sourceId)) return null;
+    const plan = job.input as unknown as ProvisionPlan;
+    const extra = plan.sources[a.idx]!;
+    const filter = extra.username ? { username: extra.username } : plan.person.email ? { email: plan.person.email } : null;
+    if (!filter) return null;
+    const page = await scope.reader(a.sourceId).listUsers({ filter, after: null, first: 2, include: { userTypes: false, facilityAccess: false } });
+    if (page.users.length !== 1) return null;
+    return { outcome: 'SUCCEEDED', nativeId: page.users[0]!.nativeId, userErrors: [] };
+  }
+
   private opFor(job: JobRow, a: JobAccountRow): 'setUserActive' | 'deleteUser' | null {
     const connector = this.shared.sources.connectors.find((c) => c.sourceId === a.sourceId);
     const writes = connector?.capabilities.writes;
@@ -176,6 +274,11 @@ export class Jobs {
   }
 
   private writeFor(job: JobRow, a: JobAccountRow, attempt: number): WriteRequest {
+    if (job.kind === 'PROVISION') {
+      const password = this.secrets.get(job.id)?.get(a.idx) ?? null;
+      const fields = this.shared.sources.connectors.find((c) => c.sourceId === a.sourceId)?.capabilities.personFields ?? [];
+      return provisionWrite(job.input as unknown as ProvisionPlan, a.idx, password, `${job.id}:${a.idx}:${attempt}`, fields);
+    }
     const op = this.opFor(job, a) ?? 'setUserActive';
     const userId = encodeId('User', a.sourceId, a.nativeId!);
     return {
@@ -200,4 +303,3 @@ export function resultUserId(a: JobAccountRow): string | null {
   return a.nativeId ? encodeId('User', a.sourceId, a.nativeId) : null;
 }
 
-export { decodeId };

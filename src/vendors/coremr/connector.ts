@@ -18,6 +18,7 @@ export const CAPABILITIES: Capabilities = {
   multipleUserTypes: true,
   multipleFacilities: true,
   pushdownFilters: ['active', 'firstName', 'lastName', 'email'],
+  personFields: ['firstName', 'middleInitial', 'lastName', 'email', 'phone', 'title', 'employeeNumber', 'npi'],
   writes: {
     createUser: { supported: true, verbs: `POST ${ROUTES.users} (+ POST ${ROUTES.types}, POST ${ROUTES.facilities})` },
     updateUser: { supported: true, verbs: `GET + PUT ${ROUTES.user} (full record)` },

@@ -22,6 +22,7 @@ export const ICURE_CAPABILITIES: Capabilities = {
   multipleFacilities: false,
   // GET /rest/v2/user/byEmail/{email}; every other filter is applied in the gateway.
   pushdownFilters: ['email'],
+  personFields: ['firstName', 'lastName', 'email', 'phone'],
   writes: {
     createUser: { supported: true, verbs: 'POST /rest/v2/user' },
     updateUser: { supported: true, verbs: READ_MODIFY_WRITE },

@@ -9,6 +9,7 @@ export const CAPABILITIES: Capabilities = {
   multipleFacilities: false,
   // Only `active=true` maps to the API (leave includeHidden off); everything else is filtered in the gateway.
   pushdownFilters: ['active'],
+  personFields: [], // names, e-mail and phone cannot be written through the Open Dental API
   writes: {
     createUser: {
       supported: true,

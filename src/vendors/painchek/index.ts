@@ -19,6 +19,7 @@ export const CAPABILITIES: Capabilities = {
   multipleUserTypes: false, // one `role` per user
   multipleFacilities: true, // institution + any number of site access records
   pushdownFilters: ['externalId'], // ?external_id= (exact string)
+  personFields: ['firstName', 'lastName', 'email', 'phone', 'title'],
   writes: {
     createUser: { supported: true, verbs: 'POST /api/account/users/ (+ PATCH /api/sites/{site}/users/{user}/ per facility)' },
     updateUser: { supported: true, verbs: 'PATCH /api/account/users/{uuid}/' },

@@ -19,6 +19,7 @@ export const CAPABILITIES: Capabilities = {
   multipleFacilities: false,
   // The vendor documents no user filters: everything is applied in the gateway.
   pushdownFilters: [],
+  personFields: ['firstName', 'lastName', 'email'],
   writes: {
     createUser: { supported: true, verbs: 'POST /users (form)' },
     updateUser: { supported: true, verbs: 'GET /users/{userId} + POST /users/{userId} (form)' },
