@@ -6,7 +6,7 @@
  * the vendor calls it made, and, for comparison, the slowest single-vendor `setUserActive(false)`
  * on other accounts. Nothing here asserts on time: it reports.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -21,9 +21,11 @@ const progress = (line: string) => process.stderr.write(`bench-people: ${line}\n
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-people-'));
   const file = join(dir, 'sg.yaml');
-  // simulate --write-config mirrors every source (people are linked over the mirrors).
   await startCli(['simulate', 'all', '--port', '0', '--users', String(USERS), '--seed', '7', '--latency-ms', String(LATENCY_MS), '--write-config', file], /Press Ctrl\+C/);
-  const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; baseUrl: string }> };
+  // People are linked over the mirrors: every source gets one.
+  const config = YAML.parse(readFileSync(file, 'utf8')) as { sources: Array<{ id: string; baseUrl: string; mirror?: unknown }> };
+  for (const s of config.sources) s.mirror = { enabled: true, refreshSeconds: 3600 };
+  writeFileSync(file, YAML.stringify(config));
   const gw = await startCli(['serve', '--config', file, '--port', '0'], /serving \d+ source\(s\) at (\S+)/);
   const url = /serving \d+ source\(s\) at (\S+)/.exec(gw.out)![1]!;
   const controls = config.sources.map((s) => ({ id: s.id, control: new SimControl(new URL(s.baseUrl).origin) }));

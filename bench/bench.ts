@@ -95,7 +95,6 @@ async function deployConfig(file: string, dir: string): Promise<string | null> {
   const sources = doc.get('sources') as YAML.YAMLSeq;
   const items = [...(sources.items as YAML.YAMLMap[])]; // a copy: the loop adds an item
   for (const item of items) {
-    item.delete('mirror'); // the written config mirrors every source; the bench mirrors only these two
     if (String(item.get('vendor')) === 'coremr') item.set('mirror', doc.createNode({ enabled: true, refreshSeconds: 3600 }));
     if (String(item.get('vendor')) === 'opendental') {
       const limited = doc.createNode(item.toJSON()) as YAML.YAMLMap;

@@ -53,8 +53,7 @@ export function writeSimulatorConfig(file: string, sims: ReadonlyArray<{ id: str
     const entry: Record<string, unknown> = { id, vendor: sim.vendor, baseUrl: sim.baseUrl, auth };
     if (Object.keys(sim.http).length) entry.http = sim.http;
     if (Object.keys(sim.options).length) entry.options = sim.options;
-    // People linking runs over the mirrors (docs/people.md): a written config mirrors every source.
-    entry.mirror = { enabled: true, refreshSeconds: 300 };
+    // People are linked over mirrors (docs/people.md): turn on sources[].mirror to use them.
     if (sim.organization) entry.organization = sim.organization;
     return entry;
   });

@@ -89,7 +89,7 @@ export async function startStack(opts: {
       resilience: opts.resilience ?? {},
       forwardRequestId: opts.forwardRequestId ?? false,
       mirror: mirror ? { enabled: true, refreshSeconds: mirror.refreshSeconds ?? 3600, share: mirror.share ?? 0.5 } : undefined,
-      organization: opts.organizations?.[source.id] ?? source.id,
+      organization: opts.organizations?.[source.id] ?? started[config.sources.indexOf(source)]?.organization ?? source.id,
     });
   }
   const store = opts.store ?? (await openTestStore('pglite'));

@@ -1,3 +1,4 @@
+import { ROSTER_ORGANIZATION } from '../../../sim/people';
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { SimulatorOptions, StartedSimulator } from '../../../core/connector';
@@ -59,6 +60,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Start
   return {
     vendor: 'coremr',
     origin: server.origin,
+    // The seeded employee_number values are the county's HR numbers (src/sim/people.ts).
+    organization: ROSTER_ORGANIZATION,
     // Vendor routes start at /ws/users/, so the base URL is the bare origin.
     baseUrl: server.origin,
     auth: { keyUser: GATEWAY_KEY_USER, privateKey, algorithm: 'CWS-SHA256' },

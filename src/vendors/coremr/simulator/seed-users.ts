@@ -1,12 +1,16 @@
+import { ROSTER_NPIS, includesRoster, type PersonKey } from '../../../sim/people';
 import { CLINICAL_TITLES, FIRST_NAMES, LAST_NAMES, Rng, emailFor } from '../../../sim/seed';
 import { ENC_CATEGORY, ENC_CATEGORIES_ALL, type CoremrUser } from '../records';
 import { FACILITIES } from './catalog';
+import { rosterUsers } from './roster';
 import { digestPassword, isoSeconds, type SimUser } from './state';
 
 /**
  * Deterministic seed: the same `seed` and `count` give the same users on every machine. The doc
  * has no example records, so the first user is a fixed, fully populated administrator and the
  * rest are generated. Dates are drawn against a fixed "now" (2025-06-01) rather than the clock.
+ * From ROSTER_MIN_USERS users on, the last positions are this install's slice of the shared
+ * roster (roster.ts); the generated users before them are the same as without it.
  */
 const NOW_MS = Date.UTC(2025, 5, 1);
 const CREATED_FROM_MS = Date.UTC(2014, 0, 1);
@@ -40,11 +44,36 @@ const TOTAL_WEIGHT = PROFILES.reduce((s, p) => s + p.weight, 0);
 const NOTES = ['Per diem', 'Night shift', 'Float pool', 'Contractor', 'On leave until further notice'];
 
 export function seedUsers(count: number, seed: number): SimUser[] {
+  return seedWithPeople(count, seed).map((s) => s.user);
+}
+
+/** The seeded users with the roster person each roster account belongs to (null for the others). */
+export function seedWithPeople(count: number, seed: number): Array<{ person: PersonKey | null; user: SimUser }> {
   const rng = new Rng(seed);
   const users: SimUser[] = [fixedAdministrator()];
-  const taken = new Set(users.map((u) => u.record.username));
-  for (let n = 1; users.length < count; n++) users.push(generated(rng, n, taken));
-  return users.slice(0, count);
+  const roster = includesRoster(count) ? rosterUsers(seed) : [];
+  const taken: Taken = { usernames: new Set(users.map((u) => u.record.username)), employeeNumbers: new Set(['E00001']), npis: new Set(ROSTER_NPIS) };
+  for (let n = 1; users.length < count - roster.length; n++) users.push(generated(rng, n, taken));
+  return [...users.slice(0, count).map((user) => ({ person: null, user })), ...roster];
+}
+
+/**
+ * Identifiers generated users already hold. Employee numbers and NPIs link accounts into one
+ * person, so two generated users (or one and a roster account) must never share one: a drawn
+ * value that is taken is stepped to the next free one, without another draw, so the rest of the
+ * stream (and every other user) stays as it was.
+ */
+interface Taken {
+  usernames: Set<string>;
+  employeeNumbers: Set<string>;
+  npis: Set<string>;
+}
+
+function unique(value: string, taken: Set<string>, prefix: string, digits: number): string {
+  let v = value;
+  for (let k = Number(value.slice(prefix.length)); taken.has(v); ) v = `${prefix}${String(++k % 10 ** digits).padStart(digits, '0')}`;
+  taken.add(v);
+  return v;
 }
 
 function fixedAdministrator(): SimUser {
@@ -80,7 +109,7 @@ function fixedAdministrator(): SimUser {
   };
 }
 
-function generated(rng: Rng, n: number, taken: Set<string>): SimUser {
+function generated(rng: Rng, n: number, taken: Taken): SimUser {
   const profile = pickProfile(rng);
   const fname = rng.pick(FIRST_NAMES);
   const lname = rng.pick(LAST_NAMES);
@@ -91,21 +120,23 @@ function generated(rng: Rng, n: number, taken: Set<string>): SimUser {
   const active = rng.chance(0.88);
   const record: CoremrUser = {
     active,
-    username: uniqueUsername(fname, lname, taken),
+    username: uniqueUsername(fname, lname, taken.usernames),
     title: t.short,
     title_full: t.full,
     fname,
     mi: rng.chance(0.6) ? String.fromCharCode(65 + rng.int(0, 25)) : null,
     lname,
+    // The county's own domain. The number n keeps it apart from every roster address (no digits).
     email: rng.chance(0.95) ? emailFor(fname, lname, n, 'county.example.org') : null,
-    employee_number: rng.chance(0.8) ? `E${rng.digits(5)}` : null,
+    // 'E' + 5 digits: one character shorter than a roster number, never a PainChek external_id.
+    employee_number: rng.chance(0.8) ? unique(`E${rng.digits(5)}`, taken.employeeNumbers, 'E', 5) : null,
     home_phone: rng.chance(0.3) ? `(209) 555-01${rng.digits(2)}` : null,
     work_phone: rng.chance(0.9) ? `(209) 555-01${rng.digits(2)}` : null,
     // Area 9xx is never issued, so every seeded SSN is visibly fake.
     ssn: `9${rng.digits(8)}`,
     notes: rng.chance(0.15) ? rng.pick(NOTES) : null,
     dea_number: profile.prescriber ? `${rng.pick(['A', 'B', 'F', 'M'])}${asciiInitial(lname)}${rng.digits(7)}` : null,
-    npi_number: profile.prescriber ? `1${rng.digits(9)}` : null,
+    npi_number: profile.prescriber ? unique(`1${rng.digits(9)}`, taken.npis, '1', 9) : null,
     enc_categories: profile.enc,
     enc_type: rng.int(0, 2),
     lab_provider_id: profile.prescriber && rng.chance(0.7) ? `LAB-${rng.digits(6)}` : null,

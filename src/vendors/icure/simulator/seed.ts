@@ -1,5 +1,7 @@
+import { includesRoster, type PersonKey } from '../../../sim/people';
 import { FIRST_NAMES, LAST_NAMES, Rng, emailFor } from '../../../sim/seed';
 import examples from '../fixtures/users.json';
+import { rosterUsers } from './roster';
 import { hashPassword, nextRev, type StoredUser } from './state';
 
 /** Default number of seeded users (the example records included, the gateway's account not). */
@@ -16,6 +18,12 @@ const ROLE_SETS: ReadonlyArray<readonly string[]> = [
 /** Logins that only survive a round trip through `startKey` when percent-encoded properly. */
 const AWKWARD_LOGINS = [(n: number) => `o'brien+icu ${n}@example.org`, (n: number) => `zoë&co=${n}%#`, (n: number) => `ward 7/${n}?x`];
 
+/**
+ * Generated users' addresses are on the group's own domain, so they never equal another
+ * simulator's generated address (or a roster one: those carry no number).
+ */
+const EMAIL_DOMAIN = 'zorgnet.example.org';
+
 /** The example records of the docs and NOTES (fixtures/users.json), in their stored form. */
 const EXAMPLE_KEYS = ['full', 'minimal', 'disabled', 'registering', 'deleted'] as const;
 
@@ -23,17 +31,26 @@ const EXAMPLE_KEYS = ['full', 'minimal', 'disabled', 'registering', 'deleted'] a
  * Deterministic users: the example records first, then generated ones up to `count`, then the
  * gateway's API account. Same seed → same users, ids, revs and password on every machine.
  * Dates are fixed epoch ms between 2018 and 2024 (not "now"), so they do not move between runs.
+ * From ROSTER_MIN_USERS on, the last of the `count` users are the roster accounts (roster.ts); the
+ * generated users before them are the same as without them.
  */
 export function seedUsers(count: number, seed: number): { users: StoredUser[]; api: { username: string; password: string } } {
+  const { users, api } = seedWithPeople(count, seed);
+  return { users, api };
+}
+
+/** The seed and, by user id, the roster person each roster account belongs to (empty below ROSTER_MIN_USERS). */
+export function seedWithPeople(count: number, seed: number): { users: StoredUser[]; api: { username: string; password: string }; people: Map<string, PersonKey> } {
   const rng = new Rng(seed);
   const users: StoredUser[] = EXAMPLE_KEYS.slice(0, Math.max(0, count)).map((k) => ({ ...(structuredClone(examples[k]) as StoredUser) }));
   const from = Date.UTC(2018, 0, 1);
   const to = Date.UTC(2024, 11, 31);
+  const roster = includesRoster(count) ? rosterUsers(seed) : [];
 
-  for (let n = users.length; n < count; n++) {
+  for (let n = users.length; n < count - roster.length; n++) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
-    const email = emailFor(first, last, n);
+    const email = emailFor(first, last, n, EMAIL_DOMAIN);
     const loginStyle = rng.next();
     const login =
       n % 37 === 11 ? AWKWARD_LOGINS[Math.floor(n / 37) % AWKWARD_LOGINS.length]!(n)
@@ -64,6 +81,11 @@ export function seedUsers(count: number, seed: number): { users: StoredUser[]; a
     user.rev = nextRev(user, rng.int(0, 4));
     users.push(user);
   }
+  const people = new Map<string, PersonKey>();
+  for (const r of roster) {
+    users.push(r.user);
+    people.set(r.user.id, r.person);
+  }
 
   // A separate generator, so the account does not shift when `count` changes.
   const accountRng = new Rng(seed ^ 0x1c0de);
@@ -81,5 +103,5 @@ export function seedUsers(count: number, seed: number): { users: StoredUser[]; a
   };
   account.rev = nextRev(account, 0);
   users.push(account);
-  return { users, api };
+  return { users, api, people };
 }

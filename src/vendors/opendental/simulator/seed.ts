@@ -1,5 +1,7 @@
+import { person, type PersonKey } from '../../../sim/people';
 import { FIRST_NAMES, LAST_NAMES, Rng, emailFor } from '../../../sim/seed';
 import type { Clinic, UserGroup, UserGroupAttach } from '../types';
+import { rosterSlots } from './roster';
 
 /** One user as the simulator keeps it; group memberships live in the attach table (SimData.attaches). */
 export interface SimUser {
@@ -80,8 +82,23 @@ const ROLES: ReadonlyArray<[Role, number]> = [
   ['it', 0.05],
 ];
 
-/** Deterministic seed: the doc's example users first (exact values), then generated ones up to `total`. */
+/**
+ * Generated users' addresses are on the practice's own domain, so they never equal another
+ * simulator's generated address (or a roster one: those carry no number).
+ */
+const EMAIL_DOMAIN = 'mainstreetdental.example.org';
+
+/**
+ * Deterministic seed: the doc's example users first (exact values), then generated ones up to
+ * `total`; from ROSTER_MIN_USERS on, the last non-CEMT UserNums are the roster accounts
+ * (roster.ts), which draw nothing from the generator, so the users before them do not change.
+ */
 export function seedData(total: number, seed: number): SimData {
+  return seedWithPeople(total, seed).data;
+}
+
+/** The seed and, by UserNum, the roster person each roster account belongs to (empty below ROSTER_MIN_USERS). */
+export function seedWithPeople(total: number, seed: number): { data: SimData; people: Map<number, PersonKey> } {
   const rng = new Rng(seed);
   const employees = new Map<number, string>([
     [3, 'Charles Sorenson'],
@@ -106,6 +123,8 @@ export function seedData(total: number, seed: number): SimData {
   let nextEmployee = 10;
   let nextProvider = 10;
   let cemt = 0;
+  const roster = rosterSlots(total);
+  const people = new Map<number, PersonKey>();
 
   for (let n = users.length + 1; n <= total; n++) {
     // Every 50th user is a CEMT user, managed centrally and left out of GET /userods by default.
@@ -115,6 +134,26 @@ export function seedData(total: number, seed: number): SimData {
       taken.add(name);
       users.push({ UserNum: n, UserName: name, EmployeeNum: 0, ProviderNum: 0, ClinicNum: 0, emailAddress: `${name}@example.org`, IsHidden: false, UserNumCEMT: cemt, IsPasswordResetRequired: false });
       memberships.push([n, [cemt % 2 === 1 ? 10 : 11]]);
+      continue;
+    }
+    const account = roster.get(n);
+    if (account) {
+      const p = person(account.person);
+      let userName = `${p.firstName}${p.lastName.slice(0, 1)}`;
+      if (taken.has(userName.toLowerCase())) userName = `${userName}${n}`;
+      taken.add(userName.toLowerCase());
+      let EmployeeNum = 0;
+      let ProviderNum = 0;
+      if ('employee' in account.staff) {
+        EmployeeNum = nextEmployee++;
+        employees.set(EmployeeNum, `${p.firstName} ${p.lastName}`);
+      } else {
+        ProviderNum = nextProvider++;
+        providers.set(ProviderNum, `${p.firstName} ${p.lastName}, ${account.staff.provider}`);
+      }
+      users.push({ UserNum: n, UserName: userName, EmployeeNum, ProviderNum, ClinicNum: account.ClinicNum, emailAddress: account.emailAddress ?? p.email, IsHidden: false, UserNumCEMT: 0, IsPasswordResetRequired: false });
+      memberships.push([n, account.groups]);
+      people.set(n, account.person);
       continue;
     }
     const first = rng.pick(FIRST_NAMES);
@@ -174,7 +213,7 @@ export function seedData(total: number, seed: number): SimData {
       EmployeeNum,
       ProviderNum,
       ClinicNum,
-      emailAddress: rng.chance(0.85) ? emailFor(first, last, n) : '',
+      emailAddress: rng.chance(0.85) ? emailFor(first, last, n, EMAIL_DOMAIN) : '',
       IsHidden: rng.chance(0.08),
       UserNumCEMT: 0,
       IsPasswordResetRequired: rng.chance(0.05),
@@ -184,7 +223,7 @@ export function seedData(total: number, seed: number): SimData {
 
   let attachNum = 0;
   const attaches = memberships.flatMap(([UserNum, nums]) => nums.map((UserGroupNum) => ({ UserGroupAttachNum: ++attachNum, UserNum, UserGroupNum })));
-  return { users, attaches, groups: GROUPS.map((g) => ({ ...g })), clinics: CLINICS.map((c) => ({ ...c })), employees, providers };
+  return { data: { users, attaches, groups: GROUPS.map((g) => ({ ...g })), clinics: CLINICS.map((c) => ({ ...c })), employees, providers }, people };
 }
 
 function pickRole(rng: Rng): Role {

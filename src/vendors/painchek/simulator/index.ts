@@ -1,3 +1,4 @@
+import { ROSTER_ORGANIZATION } from '../../../sim/people';
 import { randomBytes } from 'node:crypto';
 import type { SimulatorOptions, StartedSimulator } from '../../../core/connector';
 import { startSimServer } from '../../../sim/sim-server';
@@ -43,6 +44,8 @@ export async function startSimulator(opts: PainChekSimulatorOptions = {}): Promi
   return {
     vendor: 'painchek',
     origin: server.origin,
+    // The seeded external_id values of roster people are the county's HR numbers (src/sim/people.ts).
+    organization: ROSTER_ORGANIZATION,
     baseUrl: server.origin,
     auth: { clientId, clientSecret },
     options: {},

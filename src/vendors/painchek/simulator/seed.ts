@@ -1,4 +1,6 @@
+import { includesRoster, type PersonKey } from '../../../sim/people';
 import { FIRST_NAMES, LAST_NAMES, Rng, emailFor } from '../../../sim/seed';
+import { rosterUsers } from './roster';
 import {
   LICENSE_NAME,
   LICENSE_UUID,
@@ -76,10 +78,23 @@ function stamp(rng: Rng, fromMs: number, toMs: number): string {
 }
 
 /**
+ * Generated users' addresses are on the licence's own domain, so they never equal another
+ * simulator's generated address (or a roster one: those carry no number).
+ */
+const EMAIL_DOMAIN = 'agedcare.example.org';
+
+/**
  * Deterministic seed: the docs' users first, then generated users up to `userCount`, ~8 sites and
- * access records for most users (some revoked, with a two-entry audit).
+ * access records for most users (some revoked, with a two-entry audit). From ROSTER_MIN_USERS on,
+ * the last users are the roster accounts (roster.ts): the generated users before them are the
+ * same as without them; the access records after the users are drawn for them too.
  */
 export function buildSeed(userCount: number, seed: number): SimData {
+  return seedWithPeople(userCount, seed).data;
+}
+
+/** The seed and, by user uuid, the roster person each roster account belongs to (empty below ROSTER_MIN_USERS). */
+export function seedWithPeople(userCount: number, seed: number): { data: SimData; people: Map<string, PersonKey> } {
   const rng = new Rng(seed);
   const apiUserUuid = rng.uuid();
   const sites: SimSite[] = SITES.map(([name, type, city, state, beds, externalId], i) => {
@@ -107,8 +122,9 @@ export function buildSeed(userCount: number, seed: number): SimData {
   });
 
   const users = new Map<string, SimUser>();
+  const roster = includesRoster(userCount) ? rosterUsers(seed, sites) : [];
   for (const u of DOC_USERS.slice(0, userCount)) users.set(u.uuid, { ...u });
-  for (let n = users.size; n < userCount; n++) {
+  for (let n = users.size; n < userCount - roster.length; n++) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
     const roll = rng.next();
@@ -119,7 +135,7 @@ export function buildSeed(userCount: number, seed: number): SimData {
     const blank = () => (rng.chance(0.5) ? '' : null);
     const user: SimUser = {
       uuid: rng.uuid(),
-      email: emailFor(first, last, n),
+      email: emailFor(first, last, n, EMAIL_DOMAIN),
       first_name: first,
       last_name: last,
       phone: rng.chance(0.6) ? `+61 4${rng.digits(2)} ${rng.digits(3)} ${rng.digits(3)}` : blank(),
@@ -131,10 +147,16 @@ export function buildSeed(userCount: number, seed: number): SimData {
       is_active: rng.chance(0.9),
       date_joined: isoMicros(joined * 1000 + rng.int(0, 999)),
       modified_at: stamp(rng, joined, TO_MS + 1),
+      // `EMP-` + the sequence number: never a CorEMR employee number ('E' + 5 digits) or a roster one.
       external_id: rng.chance(0.4) ? `EMP-${String(n).padStart(5, '0')}` : null,
       full_site_access: role !== 'user' && rng.chance(0.5),
     };
     users.set(user.uuid, user);
+  }
+  const people = new Map<string, PersonKey>();
+  for (const r of roster) {
+    users.set(r.user.uuid, r.user);
+    people.set(r.user.uuid, r.person);
   }
 
   const access = new Map<string, SimAccess>();
@@ -171,5 +193,5 @@ export function buildSeed(userCount: number, seed: number): SimData {
     for (let i = 0; i < extra; i++) chosen.add(rng.pick(sites).uuid);
     for (const site of chosen) grant(site, user, !rng.chance(0.1));
   }
-  return { users, sites, access, apiUserUuid };
+  return { data: { users, sites, access, apiUserUuid }, people };
 }

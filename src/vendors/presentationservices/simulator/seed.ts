@@ -1,12 +1,16 @@
+import { includesRoster, type PersonKey } from '../../../sim/people';
 import { FIRST_NAMES, LAST_NAMES, Rng, emailFor } from '../../../sim/seed';
 import type { SeedData, SimPermission, SimRole, SimUser } from './model';
+import { rosterUsers } from './roster';
 
 /**
  * Deterministic seed data. The docs' own examples come first: organization and facility `UNC`,
  * workspaces `unc_adult` ("Adults") and `unc_nursery` ("Nursery"), roles admin (1) and pod (2),
  * the login example's account (userId "poda", username "3"), the update example's caller
  * ("sigal") and its target (354a7aae-…, "e e", SUSPENDED). Then a second organization with its
- * own facilities and roles, then generated users up to the requested count.
+ * own facilities and roles, then generated users up to the requested count. From ROSTER_MIN_USERS
+ * on, the last of them are the roster accounts (roster.ts); the generated users before them are
+ * the same as without them.
  */
 
 /** Credentials of the docs' example accounts, for tests (simulated data, not secrets). */
@@ -57,6 +61,11 @@ function roles(): SimRole[] {
 }
 
 export function seedData(opts: { users: number; seed: number; api: ApiAccount }): SeedData {
+  return seedWithPeople(opts).data;
+}
+
+/** The seed and, by userId, the roster person each roster account belongs to (empty below ROSTER_MIN_USERS). */
+export function seedWithPeople(opts: { users: number; seed: number; api: ApiAccount }): { data: SeedData; people: Map<string, PersonKey> } {
   const rng = new Rng(opts.seed);
   const users: SimUser[] = [
     {
@@ -86,7 +95,8 @@ export function seedData(opts: { users: number; seed: number; api: ApiAccount })
     { org: 'UNC', facilities: ['UNC', 'UNC', 'HILLSBOROUGH'], roles: [2, 3, 3, 3, 4, 4, 5, 1] },
     { org: 'PIEDMONT', facilities: ['MAIN', 'BIRTH'], roles: [7, 7, 8, 6] },
   ];
-  for (let n = users.length + 1; users.length < Math.max(opts.users, users.length); n++) {
+  const roster = includesRoster(opts.users) ? rosterUsers(opts.seed) : [];
+  for (let n = users.length + 1; users.length < Math.max(opts.users - roster.length, users.length); n++) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
     const place = rng.chance(0.2) ? placements[1]! : placements[0]!;
@@ -107,7 +117,12 @@ export function seedData(opts: { users: number; seed: number; api: ApiAccount })
       status: rng.chance(0.12) ? 'SUSPENDED' : 'ACTIVE',
     });
   }
-  return {
+  const people = new Map<string, PersonKey>();
+  for (const r of roster) {
+    users.push(r.user);
+    people.set(r.user.userId, r.person);
+  }
+  const data: SeedData = {
     organizations: [
       { id: 'UNC', name: 'UNC Health' },
       { id: 'PIEDMONT', name: 'Piedmont Perinatal Network' },
@@ -132,4 +147,5 @@ export function seedData(opts: { users: number; seed: number; api: ApiAccount })
     roles: roles(),
     users,
   };
+  return { data, people };
 }
