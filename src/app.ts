@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config/config';
 import type { StartedSimulator, VendorModule } from './core/connector';
 import type { Logger } from './core/logger';
 import { buildGatewaySchema } from './schema/build';
+import { buildFederatedSchema } from './schema/federation';
 import { startGateway, type RunningGateway } from './server/http-server';
 import { SourceSet } from './service/sources';
 import { DurableIdempotency } from './service/durable-idempotency';
@@ -62,7 +63,8 @@ export async function startApp(
   await mirror.start();
   webhooks.start();
   const authenticator = createAuthenticator(config.auth, { logger });
-  const schema = await buildGatewaySchema(vendors.map((v) => v.vendor));
+  const vendorNames = vendors.map((v) => v.vendor);
+  const schema = config.server.federation ? await buildFederatedSchema(vendorNames) : await buildGatewaySchema(vendorNames);
   // What every request shares; the jobs run their account writes with it too (as a request would).
   const shared: SharedServices = {
     sources,
@@ -125,6 +127,7 @@ export function configForSimulators(
       requestTimeoutMs: 20_000,
       logLevel: 'info',
       introspection: true,
+      federation: false,
       limits: DEFAULT_LIMITS,
       cors: { origins: [] },
       shutdownGraceMs: 10_000,

@@ -10,6 +10,7 @@ import { checkLine, checkSources, timeoutOption } from './check';
 import { VENDORS, findVendor } from '../vendors/registry';
 import { configForSimulators, startApp } from '../app';
 import { buildGatewaySchema, schemaSdl } from '../schema/build';
+import { buildFederatedSchema, subgraphSdl } from '../schema/federation';
 import { sourceIdFor, startSimulators, writeSimulatorConfig } from './simulators';
 import { apikeyCommand } from './apikey';
 import { auditExportCommand } from './audit-export';
@@ -54,8 +55,12 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return check(rest);
     case 'schema':
-      parseCommandArgs('schema', rest, {});
-      process.stdout.write(schemaSdl(await buildGatewaySchema(VENDOR_NAMES)));
+      {
+        // --federation is the one flag without a value in the CLI.
+        const federation = rest.includes('--federation');
+        parseCommandArgs('schema', rest.filter((a) => a !== '--federation'), {});
+        process.stdout.write(federation ? subgraphSdl(await buildFederatedSchema(VENDOR_NAMES)) : schemaSdl(await buildGatewaySchema(VENDOR_NAMES)));
+      }
       return 0;
   }
 }

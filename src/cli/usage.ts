@@ -98,9 +98,11 @@ Writes the audit trail in the config's store to stdout, oldest first, without ch
   --format FORMAT    jsonl (one event per line) or fhir (a FHIR R4 Bundle of AuditEvent resources)
 `;
     case 'schema':
-      return `usage: staffgraph schema
+      return `usage: staffgraph schema [--federation]
 
 Prints the GraphQL SDL the gateway serves (npm run schema rewrites schema/schema.graphql).
+  --federation       the Apollo Federation 2 subgraph SDL instead (server.federation: true;
+                     checked in as schema/subgraph.graphql)
 `;
   }
 }

@@ -24,6 +24,8 @@ export interface GatewayConfig {
     logLevel: LogLevel;
     /** Whether __schema/__type are served (docs/callers-and-limits.md). Explicit, never from NODE_ENV. Defaults to true. */
     introspection: boolean;
+    /** Serve as an Apollo Federation 2 subgraph (docs/federation.md). */
+    federation: boolean;
     limits: QueryLimits;
     /** Origins allowed to call from a browser. Defaults to none. */
     cors: { origins: string[] };
@@ -112,6 +114,8 @@ const serverSchema = z
     requestTimeoutMs: z.number().int().positive().default(20_000),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     introspection: z.boolean().default(true),
+    // Serve an Apollo Federation 2 subgraph (docs/federation.md): User is an entity keyed by id.
+    federation: z.boolean().default(false),
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
     limits: z
       .object({

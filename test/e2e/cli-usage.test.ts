@@ -62,7 +62,7 @@ test('`<command> --help` and `-h` print that command\'s own usage, even beside o
     simulate: ['--port', '--users', '--seed', '--latency-ms', '--write-config', 'opendental'],
     apikey: ['--name', '--scopes', '--sources'],
     audit: ['--config', '--since', '--format'],
-    schema: [],
+    schema: ['--federation'],
   };
   const overview = cli(['--help']).stdout;
   for (const c of COMMANDS) {

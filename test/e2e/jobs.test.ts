@@ -100,3 +100,25 @@ test('a caller without users:write starts no job and reaches no vendor; an unkno
   assert.deepEqual(both.body.data!.offboardPerson.userErrors, [{ code: 'BAD_USER_INPUT', field: 'person' }]);
   assert.ok(Object.values(await stack.vendorCalls()).every((n) => n === 0));
 });
+
+test("the gateway's own service accounts are SKIPPED by an off-boarding job, with no write to them", async () => {
+  const ids: string[] = [];
+  for (const source of ['presentationservices', 'icure']) {
+    const own = stack.sims[source]!.sim.auth.username as string;
+    const found = await stack.gql(`query($s: [ID!], $u: String) { users(first: 2, sources: $s, filter: { username: $u }) { nodes { id } } }`, { s: [source], u: own });
+    ids.push(found.body.data!.users.nodes[0].id);
+  }
+  const other = await stack.gql(`{ users(sources: ["coremr"], first: 8, filter: { active: true }) { nodes { id username } } }`);
+  ids.push(other.body.data!.users.nodes.find((n: any) => !/admin/i.test(n.username ?? '')).id);
+  const link = await stack.gql(`mutation($ids: [ID!]!) { linkAccounts(userIds: $ids) { person { id } userErrors { code } } }`, { ids });
+  await stack.clearLogs();
+  const started = await stack.gql(`mutation($p: ID!) { offboardPerson(person: $p, reason: "sweep", mode: DELETE_WHERE_SUPPORTED) { job { id } userErrors { code } } }`, { p: link.body.data!.linkAccounts.person.id });
+  const job = await follow(started.body.data!.offboardPerson.job.id);
+  const outcome = Object.fromEntries(job.results.map((r: any) => [r.source, r.outcome]));
+  assert.deepEqual(outcome, { presentationservices: 'SKIPPED', icure: 'SKIPPED', coremr: 'SUCCEEDED' });
+  assert.equal(job.state, 'SUCCEEDED');
+  for (const source of ['presentationservices', 'icure']) {
+    const writes = (await stack.sims[source]!.control.requests()).filter((r) => r.method !== 'GET' && !/\/auth\/|\/login|\/token|\/refresh/i.test(r.path));
+    assert.deepEqual(writes, [], `${source}: nothing written`);
+  }
+});

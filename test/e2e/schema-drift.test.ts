@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGatewaySchema, schemaSdl } from '../../src/schema/build';
+import { buildFederatedSchema, subgraphSdl } from '../../src/schema/federation';
 import { VENDORS } from '../../src/vendors/registry';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -12,6 +13,13 @@ test('schema/schema.graphql is exactly what the code emits (run `npm run schema`
   const emitted = schemaSdl(await buildGatewaySchema(VENDORS.map((v) => v.vendor)));
   const checkedIn = readFileSync(join(ROOT, 'schema', 'schema.graphql'), 'utf8');
   assert.equal(checkedIn, emitted);
+});
+
+test('schema/subgraph.graphql is exactly the federation subgraph SDL the code emits (`npm run schema`)', async () => {
+  const emitted = subgraphSdl(await buildFederatedSchema(VENDORS.map((v) => v.vendor)));
+  const checkedIn = readFileSync(join(ROOT, 'schema', 'subgraph.graphql'), 'utf8');
+  assert.equal(checkedIn, emitted);
+  assert.match(checkedIn, /type User implements Node\s+@key\(fields: "id"\)/);
 });
 
 test('the schema exposes no secret-bearing field', async () => {
