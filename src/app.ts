@@ -17,6 +17,7 @@ import type { Store } from './store/types';
 import { createAuthenticator } from './auth/authenticator';
 import { DEFAULT_LIMITS } from './server/limits/query-limits';
 import { Metrics } from './server/metrics';
+import { openCoordination } from './coordination/open';
 import type { SharedServices } from './service/request-scope';
 import { People } from './service/people/people';
 import { Jobs } from './service/people/jobs';
@@ -40,7 +41,9 @@ export async function startApp(
   const audit = new AuditTrail(store.audit, stream, logger);
   // One registry per process start, shared by the connectors (vendor calls) and the server (GraphQL).
   const metrics = new Metrics();
-  const sources = SourceSet.create(config, vendors, { logger, metrics });
+  // What several instances share (Redis), before the connectors: their limiters and credentials use it.
+  const coordination = await openCoordination(config.redis ?? null, logger);
+  const sources = SourceSet.create(config, vendors, { logger, metrics, coordination });
   const mirror = new Mirror(
     sources.connectors,
     (id) => {
@@ -75,6 +78,7 @@ export async function startApp(
     requestTimeoutMs: config.server.requestTimeoutMs,
     sizeHints: new SizeHints(),
     mirror,
+    coordination,
     people: new People(mirror, store.people, (id) => config.sources.find((s) => s.id === id)?.organization ?? id),
   };
   const jobs = new Jobs(shared, store.jobs, logger);
@@ -102,6 +106,7 @@ export async function startApp(
       await gateway.close();
       await jobs.stop();
       await mirror.stop();
+      await coordination.close();
       await webhooks.stop();
       authenticator.close();
       await sources.close();

@@ -45,6 +45,8 @@ export interface GatewayConfig {
   sources: SourceConfig[];
   /** Where the change feed is POSTed (docs/mirror.md, "Webhooks"). Defaults to none. */
   webhooks: Array<{ url: string; secret: string; events: Array<'CREATED' | 'UPDATED' | 'DEACTIVATED' | 'REACTIVATED' | 'DELETED'>; retryBaseMs: number; maxAttempts: number }>;
+  /** Shared state of several instances (docs/instances.md); null: this process alone. */
+  redis?: { url: string; keyPrefix: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -168,8 +170,18 @@ const topSchema = z
     audit: z.unknown().optional(),
     sources: z.array(z.unknown()).min(1, 'at least one source is required'),
     webhooks: z.unknown().optional(),
+    redis: z.unknown().optional(),
   })
   .strict();
+
+/** `redis:` (docs/instances.md): what several instances share. Absent: each process on its own. */
+const redisSchema = z
+  .object({
+    url: z.string().refine((u) => /^rediss?:\/\/[^/]/.test(u) && URL.canParse(u), 'must be a redis:// or rediss:// URL'),
+    keyPrefix: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1–64 letters, digits, ":", "_" or "-"').default('staffgraph:'),
+  })
+  .strict()
+  .nullable();
 
 const webhooksSchema = z
   .array(
@@ -256,6 +268,9 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
   const webhooks = webhooksSchema.safeParse(top.data.webhooks ?? []);
   // Never the URL or the secret in a problem: either may carry a credential.
   if (!webhooks.success) problems.push(...webhooks.error.issues.map((i) => `webhooks${pathText(i.path).startsWith('[') ? '' : '.'}${pathText(i.path)}: ${i.message.replace(/received .*$/, 'invalid value')}`));
+  const redis = redisSchema.safeParse(top.data.redis ?? null);
+  // Never echo the URL: it may hold the Redis password.
+  if (!redis.success) problems.push(...redis.error.issues.map((i) => `redis.${pathText(i.path)}: ${i.message.replace(/received .*$/, 'invalid value')}`));
   const audit = auditSchema.safeParse(top.data.audit ?? {});
   if (!audit.success) problems.push(...audit.error.issues.map((i) => `audit.${pathText(i.path)}: ${i.message}`));
   const auth = parseAuthConfig(top.data.auth ?? {}, { configDir, defaultMode: 'required' });
@@ -264,7 +279,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
   if (server.success && auth.ok && auth.config.mode === 'none' && !isLoopbackHost(server.data.host)) {
     problems.push(`auth.mode: "none" is allowed only when server.host is a loopback address (127.0.0.1, ::1, localhost), not ${JSON.stringify(server.data.host)}; configure auth.jwt or auth.apiKeys`);
   }
-  if (problems.length || !server.success || !auth.ok || !store.success || !audit.success || !webhooks.success) throw new ConfigError(problems);
+  if (problems.length || !server.success || !auth.ok || !store.success || !audit.success || !webhooks.success || !redis.success) throw new ConfigError(problems);
   const stream = audit.data.stream as AuditStreamSetting;
   return {
     server: server.data,
@@ -273,6 +288,7 @@ export function parseConfig(raw: unknown, vendors: readonly VendorModule[], conf
     audit: { stream: stream.startsWith('file:') ? `file:${resolve(configDir, stream.slice(5))}` : stream, reads: audit.data.reads },
     sources,
     webhooks: webhooks.data,
+    redis: redis.data,
   };
 }
 

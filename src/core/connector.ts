@@ -1,5 +1,6 @@
 import type { RequestContext } from './context';
 import type { Logger } from './logger';
+import type { Coordination } from '../coordination/coordination';
 import type { SourceWriter, UserChange } from './writes';
 import type {
   FacilityAccessRecord,
@@ -203,6 +204,8 @@ export interface SourceConfig<Auth = Record<string, unknown>> {
 
 export interface ConnectorDeps {
   logger: Logger;
+  /** What several gateway instances share (src/coordination); absent: this process alone. */
+  coordination?: Coordination;
   /** Where each vendor call is counted and timed (`GET /metrics`); none in unit tests. */
   metrics?: VendorMetrics;
 }

@@ -18,7 +18,15 @@ export class IntervalLimiter {
   private readonly background = new WaitQueue();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly minIntervalMs: number) {
+  constructor(
+    readonly minIntervalMs: number,
+    /**
+     * Spacing shared with other gateway instances (src/coordination): after this process's own
+     * turn, a reservation of the next slot across every instance, and how long to wait for it.
+     * Null from it (no Redis, or Redis down) leaves the process's own spacing as the only one.
+     */
+    private readonly shared?: () => Promise<number | null>,
+  ) {
     if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) throw new RangeError(`minIntervalMs must be ≥ 0, got ${minIntervalMs}`);
   }
 
@@ -32,10 +40,34 @@ export class IntervalLimiter {
   }
 
   /**
-   * Resolves when this caller may start; rejects at once (taking nothing) when `signal` aborts.
-   * A `background` caller is granted a slot only when no live caller is waiting for it.
+   * Resolves when this caller may start: its turn in this process, then (when shared) its slot
+   * across instances. Rejects at once, taking nothing locally, when `signal` aborts.
    */
-  acquire(signal?: AbortSignal, background = false): Promise<void> {
+  async acquire(signal?: AbortSignal, background = false): Promise<void> {
+    await this.localTurn(signal, background);
+    if (this.shared && this.minIntervalMs > 0) await this.sharedTurn(signal);
+  }
+
+  /** Waits for the slot reserved across instances; a cancelled caller stops waiting at once. */
+  private async sharedTurn(signal?: AbortSignal): Promise<void> {
+    const wait = await this.shared!();
+    if (!wait || wait <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(cancelled(signal));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** This process's turn. A `background` caller is granted a slot only when no live caller is waiting for it. */
+  private localTurn(signal?: AbortSignal, background = false): Promise<void> {
     if (signal?.aborted) return Promise.reject(cancelled(signal));
     if (this.minIntervalMs === 0) return Promise.resolve();
     const now = Date.now();

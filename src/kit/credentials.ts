@@ -1,5 +1,6 @@
 import { SourceError } from '../core/errors';
 import { awaitWithin } from '../http/cancel';
+import type { Coordination } from '../coordination/coordination';
 
 /**
  * A credential as issued: the value (a token, a session) and when to stop using it.
@@ -34,13 +35,56 @@ export type Issuer<C, H> = (previous: Issued<C> | null, hint: H | undefined) => 
 export class CredentialCache<C, H = void> {
   private current: Issued<C> | null = null;
   private pending: Promise<C> | null = null;
+  private readonly issue: Issuer<C, H>;
 
   constructor(
     private readonly sourceId: string,
-    private readonly issue: Issuer<C, H>,
+    issue: Issuer<C, H>,
     /** Clock in epoch ms; injectable so tests can step past an expiry without waiting. */
     private readonly now: () => number = Date.now,
-  ) {}
+    /**
+     * Shared with the other gateway instances (docs/instances.md): one sign-in per source, not per
+     * instance. Only for credentials that are plain strings (a bearer token).
+     */
+    private readonly shared?: Coordination,
+  ) {
+    this.issue = shared && shared.mode === 'redis' ? (previous, hint) => this.issueShared(issue, previous, hint) : issue;
+  }
+
+  private get sharedKey(): string {
+    return `credential:${this.sourceId}`;
+  }
+
+  /**
+   * Another instance's credential when it has one, else one sign-in under a short lock while the
+   * others wait for its result (up to 5 s, then they sign in themselves: a slow or dead holder
+   * must not stop the source). Redis down: as without it.
+   */
+  private async issueShared(issue: Issuer<C, H>, previous: Issued<C> | null, hint: H | undefined): Promise<Issued<C>> {
+    const shared = this.shared!;
+    const holder = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const deadline = this.now() + 5_000;
+    for (;;) {
+      const found = await shared.get(this.sharedKey);
+      if (found) {
+        const parsed = JSON.parse(found) as Issued<C>;
+        const stale = previous !== null && JSON.stringify(previous.value) === JSON.stringify(parsed.value);
+        if (!stale && (parsed.renewAt === null || this.now() < parsed.renewAt)) return parsed;
+      }
+      if (!shared.healthy() || this.now() > deadline) return issue(previous, hint);
+      if (await shared.lease(`${this.sharedKey}:signin`, holder, 10_000)) {
+        try {
+          const issued = await issue(previous, hint);
+          const ttl = issued.renewAt === null ? 3_600_000 : issued.renewAt - this.now();
+          if (ttl > 0) await shared.set(this.sharedKey, JSON.stringify(issued), ttl);
+          return issued;
+        } finally {
+          await shared.deleteIf(`lease:${this.sharedKey}:signin`, holder);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   /** The current credential, or the one being issued, awaited under `signal`. */
   get(signal?: AbortSignal, hint?: H): Promise<C> {
@@ -60,9 +104,12 @@ export class CredentialCache<C, H = void> {
     return awaitWithin(this.pending, signal, () => new SourceError('SOURCE_TIMEOUT', this.sourceId, undefined, { requestSent: false }));
   }
 
-  /** Drops `stale` if it is still the current credential (a newer one is kept). */
+  /** Drops `stale` if it is still the current credential (a newer one is kept), here and in the shared copy. */
   invalidate(stale: C): void {
-    if (this.current?.value === stale) this.current = null;
+    if (this.current?.value === stale) {
+      if (this.shared && this.current) void this.shared.deleteIf(this.sharedKey, JSON.stringify(this.current));
+      this.current = null;
+    }
   }
 
   private settle(run: Promise<C>): void {

@@ -107,7 +107,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await apollo.start();
   const ide = createIde();
-  const readiness = new Readiness(opts.sources);
+  const readiness = new Readiness(opts.sources, undefined, opts.coordination);
   const drain = new Drain();
 
   const server = http.createServer((req, res) => {

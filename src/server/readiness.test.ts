@@ -26,7 +26,7 @@ function setOf(...cs: ReturnType<typeof fake>[]) {
 test('200 ready whatever the sources say; states in configured order, ids and states only', async () => {
   const r = new Readiness(setOf(fake('b', 'UP'), fake('a', 'DOWN')));
   const out = await r.report(() => false);
-  assert.deepEqual(out, { httpStatus: 200, body: { status: 'ready', sources: [{ id: 'b', state: 'up' }, { id: 'a', state: 'down' }] } });
+  assert.deepEqual(out, { httpStatus: 200, body: { status: 'ready', redis: 'off', sources: [{ id: 'b', state: 'up' }, { id: 'a', state: 'down' }] } });
   assert.doesNotMatch(JSON.stringify(out), /SOURCE_UNAVAILABLE/);
 });
 
@@ -48,7 +48,7 @@ test('503 draining at once, with the last states seen and no new check', async (
   const r = new Readiness(new SourceSet([up] as unknown as Connector[]));
   await r.report(() => false);
   const draining = await r.report(() => true);
-  assert.deepEqual(draining, { httpStatus: 503, body: { status: 'draining', sources: [{ id: 'x', state: 'up' }] } });
+  assert.deepEqual(draining, { httpStatus: 503, body: { status: 'draining', redis: 'off', sources: [{ id: 'x', state: 'up' }] } });
   assert.equal(up.checks, 1);
   const fresh = await new Readiness(setOf(never)).report(() => true);
   assert.deepEqual(fresh.body.sources, [{ id: 'y', state: 'unknown' }]);

@@ -1,10 +1,16 @@
 import type { SourceSet } from '../service/sources';
+import type { Coordination } from '../coordination/coordination';
 
 /** `unknown`: no health answer yet within the probe's budget (the check keeps running, cached). */
 export type SourceState = 'up' | 'down' | 'unknown';
 
 export interface ReadinessBody {
   status: 'ready' | 'draining';
+  /**
+   * Shared state with other instances (docs/instances.md): "ok", "down" (Redis configured but not
+   * answering: this instance runs on its own limits, credentials and mirror refreshes) or "off".
+   */
+  redis: 'ok' | 'down' | 'off';
   /** Configured sources in configured order; ids and states only — never a host, URL or error text. */
   sources: Array<{ id: string; state: SourceState }>;
 }
@@ -35,6 +41,7 @@ export class Readiness {
   constructor(
     private readonly sources: SourceSet,
     private readonly budgetMs = READINESS_BUDGET_MS,
+    private readonly coordination?: Coordination,
   ) {}
 
   async report(isDraining: () => boolean): Promise<{ httpStatus: 200 | 503; body: ReadinessBody }> {
@@ -42,7 +49,10 @@ export class Readiness {
     // Asked again: a drain may have begun while the health checks ran.
     const draining = isDraining();
     const sources = this.sources.connectors.map((c) => ({ id: c.sourceId, state: this.last.get(c.sourceId) ?? ('unknown' as const) }));
-    return { httpStatus: draining ? 503 : 200, body: { status: draining ? 'draining' : 'ready', sources } };
+    const c = this.coordination;
+    const redis = !c || c.mode === 'local' ? 'off' : c.healthy() ? 'ok' : 'down';
+    // Redis down is not "not ready": every instance would leave the balancer at once (see above).
+    return { httpStatus: draining ? 503 : 200, body: { status: draining ? 'draining' : 'ready', redis, sources } };
   }
 
   private async refresh(): Promise<void> {

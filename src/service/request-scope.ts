@@ -13,6 +13,7 @@ import type { AuditTrail } from './audit/audit-trail';
 import type { Store } from '../store/types';
 import type { SizeHints } from './size-hints';
 import type { Mirror } from './mirror/mirror';
+import type { Coordination } from '../coordination/coordination';
 import type { People } from './people/people';
 import type { Jobs } from './people/jobs';
 
@@ -43,6 +44,8 @@ export interface SharedServices {
   /** People linked over the mirrors, and their provisioning / off-boarding jobs (docs/people.md). */
   people?: People;
   jobs?: Jobs;
+  /** What several instances share (Redis), or this process alone. */
+  coordination?: Coordination;
 }
 
 /** Where the request came from, for the audit trail (the socket's address; no proxy header is trusted). */

@@ -165,7 +165,7 @@ describe('x-request-id', () => {
       assert.match(deniedBad.headers.get('x-request-id')!, UUID);
 
       // Probes need no credentials (this authenticator would refuse them) and name no source here.
-      for (const [path, body] of [['/healthz', { status: 'ok' }], ['/readyz', { status: 'ready', sources: [] }]] as const) {
+      for (const [path, body] of [['/healthz', { status: 'ok' }], ['/readyz', { status: 'ready', redis: 'off', sources: [] }]] as const) {
         const res = await fetch(`${origin(gw)}${path}`, { headers: { 'x-test-deny': '1' } });
         assert.equal(res.status, 200, path);
         assert.deepEqual(await res.json(), body);
@@ -182,7 +182,7 @@ describe('/readyz', () => {
     const res = await readyz(app);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(res.body, { status: 'ready', sources: VENDORS.map((v) => ({ id: v.vendor, state: 'up' })) });
+    assert.deepEqual(res.body, { status: 'ready', redis: 'off', sources: VENDORS.map((v) => ({ id: v.vendor, state: 'up' })) });
     assertNoVendorDetail(res.text);
   });
 

@@ -1,3 +1,4 @@
+import type { Coordination } from '../../coordination/coordination';
 import { z } from 'zod';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
@@ -58,8 +59,10 @@ export class PainChekClient {
     baseUrl: string,
     private readonly credentials: { clientId: string; clientSecret: string },
     now: () => number = Date.now,
+    coordination?: Coordination,
   ) {
-    this.tokens = new CredentialCache(sourceId, () => this.issueToken(now), now);
+    // The token is shared by every instance when they share Redis (one sign-in, not one each).
+    this.tokens = new CredentialCache(sourceId, () => this.issueToken(now), now, coordination);
     this.base = new URL(baseUrl);
   }
 

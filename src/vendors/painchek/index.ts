@@ -51,7 +51,7 @@ class PainChekConnector implements Connector {
     this.sourceId = config.id;
     this.name = config.name;
     this.http = new VendorHttp(config, deps);
-    this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth);
+    this.client = new PainChekClient(config.id, this.http, config.baseUrl, config.auth as unknown as PainChekAuth, Date.now, deps.coordination);
     this.limit = this.http.concurrency;
   }
 
