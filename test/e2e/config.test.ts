@@ -133,3 +133,17 @@ test('resilience, mirror and webhooks are validated, one line each, and a webhoo
   const text = bad.join('\n');
   assert.ok(!text.includes('short-secret') && !text.includes('token-in-url'), text);
 });
+
+test('redis, server.federation and sources[].organization are validated, one line each, and a Redis URL is never echoed', () => {
+  const ok = parseConfig({ auth: { mode: 'none' }, server: { federation: true }, sources: [{ ...ONE_SOURCE[0], organization: 'county' }], redis: { url: 'redis://:hunter2@127.0.0.1:6379' } }, VENDORS, tmpdir(), {});
+  assert.deepEqual(ok.redis, { url: 'redis://:hunter2@127.0.0.1:6379', keyPrefix: 'staffgraph:' });
+  assert.equal(ok.server.federation, true);
+  assert.equal(ok.sources[0]!.organization, 'county');
+  const defaults = parseConfig({ auth: { mode: 'none' }, sources: ONE_SOURCE }, VENDORS, tmpdir(), {});
+  assert.equal(defaults.redis, null);
+  assert.equal(defaults.server.federation, false);
+  assert.equal(defaults.sources[0]!.organization, defaults.sources[0]!.id, 'an organization of its own by default');
+  const bad = problems({ auth: { mode: 'none' }, server: { federation: 'yes' }, sources: [{ ...ONE_SOURCE[0], organization: '' }], redis: { url: 'http://:hunter2@cache.example.org', keyPrefix: 'has space' } });
+  for (const key of ['redis.url', 'redis.keyPrefix', 'server.federation', 'organization']) assert.ok(bad.some((p) => p.includes(key)), `${key} in ${JSON.stringify(bad)}`);
+  assert.ok(!bad.join('\n').includes('hunter2'), 'the URL (and its password) is never echoed');
+});
