@@ -33,7 +33,9 @@ test('grows from the configured cap while latency stays flat, and never past the
 
 test('the ceiling holds under any load', async () => {
   const limit = new AdaptiveLimit({ initial: 4, min: 1, max: 6 });
-  const peak = await burst(limit, 300, () => 2);
+  // 20 ms calls: a 2 ms call took 5 ms on a busy CI core now and then, which read as "latency
+  // rising" (over 2x the best) and backed the limit off below the ceiling this test is about.
+  const peak = await burst(limit, 90, () => 20);
   assert.ok(peak <= 6, `peak ${peak}`);
   assert.equal(limit.limit, 6);
 });

@@ -91,7 +91,12 @@ test('a change refused maxAttempts times is dead-lettered: logged, marked in the
     [500, 500, 500, 200],
     'three attempts at the poisoned change, then the next one',
   );
-  const log = await stack.store.webhooks.deliveries(webhookId(poisonUrl), 100);
+  // The receiver answers before the worker records the attempt: wait for the fourth row.
+  let log = await stack.store.webhooks.deliveries(webhookId(poisonUrl), 100);
+  for (let i = 0; i < 100 && log.length < 4; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    log = await stack.store.webhooks.deliveries(webhookId(poisonUrl), 100);
+  }
   assert.deepEqual(
     log.map((d) => [d.attempt, d.status, d.delivered, d.deadLetter]),
     [
