@@ -18,6 +18,10 @@ import { createAuthenticator } from './auth/authenticator';
 import { DEFAULT_LIMITS } from './server/limits/query-limits';
 import { Metrics } from './server/metrics';
 import { openCoordination } from './coordination/open';
+import { randomUUID } from 'node:crypto';
+
+/** This process among several instances (mirror leases, shared sign-ins). */
+const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 import type { SharedServices } from './service/request-scope';
 import { People } from './service/people/people';
 import { Jobs } from './service/people/jobs';
@@ -52,7 +56,11 @@ export async function startApp(
     },
     store.mirror,
     logger,
-    { changed: () => webhooks.kick(), refreshed: (source, outcome, seconds) => metrics.mirrorRefreshed(source, outcome, seconds) },
+    {
+      changed: () => webhooks.kick(),
+      refreshed: (source, outcome, seconds) => metrics.mirrorRefreshed(source, outcome, seconds),
+      lease: { coordination, instanceId: INSTANCE_ID, ttlMs: (config.redis?.leaseSeconds ?? 15) * 1000 },
+    },
   );
   metrics.watchMirrors(() => mirror.statuses());
   const webhooks = new Webhooks(

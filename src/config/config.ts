@@ -46,7 +46,7 @@ export interface GatewayConfig {
   /** Where the change feed is POSTed (docs/mirror.md, "Webhooks"). Defaults to none. */
   webhooks: Array<{ url: string; secret: string; events: Array<'CREATED' | 'UPDATED' | 'DEACTIVATED' | 'REACTIVATED' | 'DELETED'>; retryBaseMs: number; maxAttempts: number }>;
   /** Shared state of several instances (docs/instances.md); null: this process alone. */
-  redis?: { url: string; keyPrefix: string } | null;
+  redis?: { url: string; keyPrefix: string; leaseSeconds: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +179,8 @@ const redisSchema = z
   .object({
     url: z.string().refine((u) => /^rediss?:\/\/[^/]/.test(u) && URL.canParse(u), 'must be a redis:// or rediss:// URL'),
     keyPrefix: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1–64 letters, digits, ":", "_" or "-"').default('staffgraph:'),
+    // How long a mirror lease outlives its holder: another instance takes the source over after it.
+    leaseSeconds: z.number().int().min(3).max(600).default(15),
   })
   .strict()
   .nullable();

@@ -54,6 +54,8 @@ export interface MirrorRepository {
   applyRefresh(sourceId: string, r: { upserts: MirroredUser[]; deletes: string[]; catalogs: MirrorCatalogs; changes: UserChangeRow[]; syncedAt: Date }): Promise<void>;
   /** A gateway write: one user replaced (or removed when `user` is null), and its change. */
   applyWrite(sourceId: string, nativeId: string, user: MirroredUser | null, change: UserChangeRow | null): Promise<void>;
+  /** The source's sync state alone (cheap): another instance's refresh shows here first. */
+  state(sourceId: string): Promise<MirrorStateRow>;
   /** A refresh that failed: the copy stays, the error is recorded. */
   recordFailure(sourceId: string, error: string, at: Date): Promise<void>;
   /** The change feed after `afterSeq` (0: from the start), oldest first, for the given sources. */
@@ -117,6 +119,14 @@ export function createMirrorRepository(sql: SqlClient): MirrorRepository {
           lastAttemptAt: st?.last_attempt_at ? new Date(st.last_attempt_at) : null,
         },
       };
+    },
+
+    async state(sourceId) {
+      const [st] = await sql.query<{ last_sync_at: Date | null; last_error: string | null; last_attempt_at: Date | null }>(
+        `SELECT last_sync_at, last_error, last_attempt_at FROM mirror_state WHERE source_id = $1`,
+        [sourceId],
+      );
+      return { lastSyncAt: st?.last_sync_at ? new Date(st.last_sync_at) : null, lastError: st?.last_error ?? null, lastAttemptAt: st?.last_attempt_at ? new Date(st.last_attempt_at) : null };
     },
 
     async applyRefresh(sourceId, r) {

@@ -136,7 +136,7 @@ test('resilience, mirror and webhooks are validated, one line each, and a webhoo
 
 test('redis, server.federation and sources[].organization are validated, one line each, and a Redis URL is never echoed', () => {
   const ok = parseConfig({ auth: { mode: 'none' }, server: { federation: true }, sources: [{ ...ONE_SOURCE[0], organization: 'county' }], redis: { url: 'redis://:hunter2@127.0.0.1:6379' } }, VENDORS, tmpdir(), {});
-  assert.deepEqual(ok.redis, { url: 'redis://:hunter2@127.0.0.1:6379', keyPrefix: 'staffgraph:' });
+  assert.deepEqual(ok.redis, { url: 'redis://:hunter2@127.0.0.1:6379', keyPrefix: 'staffgraph:', leaseSeconds: 15 });
   assert.equal(ok.server.federation, true);
   assert.equal(ok.sources[0]!.organization, 'county');
   const defaults = parseConfig({ auth: { mode: 'none' }, sources: ONE_SOURCE }, VENDORS, tmpdir(), {});

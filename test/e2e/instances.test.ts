@@ -9,6 +9,9 @@ import { startStack, type Stack } from '../support/stack';
 import { writeSimulatorConfig } from '../../src/cli/simulators';
 import { findVendor } from '../../src/vendors/registry';
 import { REDIS_SKIP, startTestRedis, type TestRedis } from '../support/redis';
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { PG_URL_ENV, NO_POSTGRES } from '../../src/store/test-store';
 
 // Two `serve` processes sharing one Redis (docs/instances.md), against the same simulators: Open
 // Dental's documented 1 request/s holds across both (measured in the simulator's request log), and
@@ -102,5 +105,130 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
       await new Promise((res) => setTimeout(res, 100));
     }
     assert.fail('Redis came back but /readyz never said ok');
+  });
+});
+
+/** A fresh schema on the test server, as a URL whose connections use it (search_path). */
+async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env[PG_URL_ENV]!;
+  const schema = `sg_inst_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  return {
+    url,
+    drop: async () => {
+      const c = new Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+const PG_SKIP = process.env[PG_URL_ENV] || process.env.CI ? false : NO_POSTGRES;
+
+describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || PG_SKIP }, () => {
+  let sims: Stack;
+  let cache: TestRedis;
+  let pg: { url: string; drop: () => Promise<void> };
+  const procs: Array<{ child: ChildProcess; url: string } | null> = [null, null];
+  let files: string[] = [];
+
+  async function start(i: number): Promise<void> {
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', files[i]!, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    children.push(child);
+    child.stderr!.resume();
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /serving \d+ source\(s\) at (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    procs[i] = { child, url };
+  }
+
+  const refreshes = async (i: number): Promise<number> => {
+    const text = await (await fetch(new URL('/metrics', procs[i]!.url))).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('staffgraph_mirror_refreshes_total{') && l.includes('source="opendental"'))
+      .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  };
+
+  before(async () => {
+    cache = await startTestRedis();
+    pg = await pgSchemaUrl();
+    sims = await startStack({ users: 8, vendors: [findVendor('opendental')!, findVendor('coremr')!] });
+    const dir = mkdtempSync(join(tmpdir(), 'sg-instances-pg-'));
+    for (const name of ['a', 'b']) {
+      const file = join(dir, `${name}.yaml`);
+      writeSimulatorConfig(file, Object.entries(sims.sims).map(([id, s]) => ({ id, sim: s.sim })), 0);
+      const config = YAML.parse(readFileSync(file, 'utf8'));
+      for (const s of config.sources) if (s.vendor === 'opendental') s.mirror = { enabled: true, refreshSeconds: 10 };
+      config.store = { postgres: { url: pg.url } };
+      config.audit = { stream: 'none' };
+      config.redis = { url: cache.url, keyPrefix: 'sgpg:', leaseSeconds: 3 };
+      writeFileSync(file, YAML.stringify(config));
+      files.push(file);
+    }
+    await start(0);
+    await start(1);
+  });
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await sims?.close();
+    await cache?.stop();
+    await pg?.drop().catch(() => undefined);
+  });
+
+  test('an idempotency key used on instance A replays on instance B, with no second vendor write', async () => {
+    const list = await gql(procs[0]!.url, `{ users(sources: ["coremr"], first: 3) { nodes { id username } } }`);
+    const id = list.data.users.nodes.find((n: any) => n.username !== 'admin').id;
+    const m = `mutation($id: ID!) { setUserActive(id: $id, active: false, idempotencyKey: "hr-key-1") { replayed userErrors { code } steps { method } } }`;
+    const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: m, variables: { id } }) }).then((r) => r.json() as Promise<any>);
+    const first = await post(procs[0]!.url);
+    assert.deepEqual(first.data.setUserActive.userErrors, []);
+    assert.equal(first.data.setUserActive.replayed, false);
+    await sims.clearLogs();
+    const second = await post(procs[1]!.url);
+    assert.equal(second.data.setUserActive.replayed, true);
+    assert.deepEqual(second.data.setUserActive.steps, first.data.setUserActive.steps);
+    const writes = (await sims.sims.coremr!.control.requests()).filter((r) => r.method !== 'GET');
+    assert.deepEqual(writes, [], 'instance B sent nothing');
+  });
+
+  test('mirror lease: exactly one instance refreshes; kill it and the other takes over within the lease time', async () => {
+    // Both serve CACHED reads from the one copy in the store.
+    for (let i = 0; i < 100; i++) {
+      const states = await Promise.all(procs.map((p) => gql(p!.url, `{ sources { id mirror { state } } }`)));
+      if (states.every((s) => s.data.sources.find((x: any) => x.id === 'opendental').mirror.state === 'READY')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const counts = [await refreshes(0), await refreshes(1)];
+    assert.equal(counts.filter((n) => n > 0).length, 1, `one instance refreshed: ${counts.join(', ')}`);
+    const holder = counts[0]! > 0 ? 0 : 1;
+    const other = 1 - holder;
+    const cached = await gql(procs[other]!.url, `{ users(sources: ["opendental"], first: 50, consistency: CACHED) { totalCount } }`);
+    assert.ok(cached.data.users.totalCount > 0, "the other serves the holder's copy from the store");
+    procs[holder]!.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const before = await refreshes(other);
+    let tookOverMs = -1;
+    for (let i = 0; i < 300; i++) {
+      if ((await refreshes(other)) > before) {
+        tookOverMs = Date.now() - killedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`mirror lease: the other instance refreshed ${tookOverMs} ms after the holder was killed (lease 3 s, refreshSeconds 10)`);
+    assert.ok(tookOverMs >= 0, 'the other instance took the source over');
+    assert.ok(tookOverMs <= 3_000 + 10_000 + 5_000, `within the lease time and one refresh period (${tookOverMs} ms)`);
   });
 });

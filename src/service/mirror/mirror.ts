@@ -6,6 +6,7 @@ import { changeKind, changedFields, diffSource } from './diff';
 import { failureCode, readWholeSource } from './refresh';
 import { SourceSnapshot } from './snapshot';
 import { timeoutSignal } from '../../http/timeout-signal';
+import type { Coordination } from '../../coordination/coordination';
 
 /** `sources[].mirror` in the config (docs/mirror.md). */
 export interface MirrorSettings {
@@ -37,6 +38,12 @@ export interface MirrorHooks {
   changed?: () => void;
   /** A refresh ended. */
   refreshed?: (sourceId: string, outcome: 'ok' | 'failed', seconds: number) => void;
+  /**
+   * Several instances (docs/instances.md): a lease per source in Redis, so that one instance at a
+   * time refreshes it; the others load its copy from the shared store. Absent or local: this
+   * process refreshes every mirror it has.
+   */
+  lease?: { coordination: Coordination; instanceId: string; ttlMs: number };
 }
 
 /** One refresh runs at most this long (a whole-source read on a slow vendor). */
@@ -60,19 +67,66 @@ class SourceMirror {
     private readonly repo: MirrorRepository,
     private readonly logger: Logger,
     private readonly hooks: MirrorHooks,
-  ) {}
+  ) {
+    this.holding = this.shared === null;
+  }
+
+  /** Whether this instance refreshes the source now (always, without a shared lease). */
+  private holding: boolean;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   async start(): Promise<void> {
     const stored = await this.repo.load(this.connector.sourceId);
     this.lastError = stored.state.lastError;
     if (stored.state.lastSyncAt && stored.catalogs) this.snapshot = new SourceSnapshot(this.connector.sourceId, stored.users, stored.catalogs, stored.state.lastSyncAt);
-    this.schedule(0);
+    if (this.shared) await this.beat();
+    this.schedule(this.holding ? 0 : this.settings.refreshSeconds * 1000);
+  }
+
+  private get shared() {
+    const l = this.hooks.lease;
+    return l && l.coordination.mode === 'redis' ? l : null;
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule(this.settings.refreshSeconds * 1000)), ms);
+    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule(this.settings.refreshSeconds * 1000)), ms);
     this.timer.unref();
+  }
+
+  /** The scheduled work: refresh when this instance holds the source, else take the holder's copy. */
+  private tick(): Promise<void> {
+    return this.holding ? this.refresh() : this.reloadIfNewer();
+  }
+
+  /**
+   * Takes or renews the lease (every third of its lifetime). An instance that just took it over
+   * from a holder that died refreshes at once when the copy is already due.
+   */
+  private async beat(): Promise<void> {
+    const l = this.shared!;
+    const was = this.holding;
+    this.holding = await l.coordination.lease(`mirror:${this.connector.sourceId}`, l.instanceId, l.ttlMs);
+    if (this.holding && !was) {
+      this.logger.info('mirror_lease_taken', { source: this.connector.sourceId });
+      const due = !this.snapshot || Date.now() - this.snapshot.syncedAt.getTime() >= this.settings.refreshSeconds * 1000;
+      if (due && this.heartbeat) void this.refresh();
+    } else if (!this.holding) {
+      await this.reloadIfNewer().catch(() => undefined);
+    }
+    if (!this.stopped) {
+      this.heartbeat = setTimeout(() => void this.beat().catch(() => undefined), Math.max(500, Math.floor(l.ttlMs / 3)));
+      this.heartbeat.unref();
+    }
+  }
+
+  /** Another instance refreshed: load its copy from the store (nothing when ours is as new). */
+  private async reloadIfNewer(): Promise<void> {
+    const state = await this.repo.state(this.connector.sourceId);
+    this.lastError = state.lastError;
+    if (!state.lastSyncAt || (this.snapshot && state.lastSyncAt <= this.snapshot.syncedAt)) return;
+    const stored = await this.repo.load(this.connector.sourceId);
+    if (stored.state.lastSyncAt && stored.catalogs) this.snapshot = new SourceSnapshot(this.connector.sourceId, stored.users, stored.catalogs, stored.state.lastSyncAt);
   }
 
   /** Refreshes now (or joins the refresh already running). Never throws: a failure is recorded. */
@@ -143,6 +197,10 @@ class SourceMirror {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearTimeout(this.heartbeat);
+    // A clean stop hands the source over at once instead of after the lease runs out.
+    const l = this.shared;
+    if (l && this.holding) await l.coordination.deleteIf(`lease:mirror:${this.connector.sourceId}`, l.instanceId).catch(() => undefined);
     this.abort.abort();
     await this.refreshing?.catch(() => undefined);
   }
