@@ -89,7 +89,8 @@ export async function startApp(
     coordination,
     people: new People(mirror, store.people, (id) => config.sources.find((s) => s.id === id)?.organization ?? id),
   };
-  const jobs = new Jobs(shared, store.jobs, logger);
+  // With Redis the deployment runs several instances on one store: jobs are owned and handed over.
+  const jobs = new Jobs(shared, store.jobs, logger, config.redis ? { owner: INSTANCE_ID, staleMs: config.redis.leaseSeconds * 1000 } : undefined);
   shared.jobs = jobs;
   const gateway = await startGateway({
     ...shared,

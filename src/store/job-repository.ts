@@ -42,6 +42,13 @@ export interface JobRepository {
   /** Jobs a crash or a stop left PENDING or RUNNING, oldest first: resumed at start. */
   unfinished(): Promise<JobRow[]>;
   setState(id: string, state: JobState): Promise<void>;
+  /** This instance runs these jobs: their heartbeat is now. */
+  heartbeat(ids: readonly string[], owner: string): Promise<void>;
+  /**
+   * Takes over unfinished jobs whose owner has not beaten for `staleMs` (or never had one), for
+   * `owner`; each job is taken by one instance only (the update is conditional). Oldest first.
+   */
+  claimOrphans(owner: string, staleMs: number): Promise<string[]>;
   updateAccount(id: string, a: JobAccountRow): Promise<void>;
 }
 
@@ -110,6 +117,19 @@ export function createJobRepository(sql: SqlClient): JobRepository {
     },
     async unfinished() {
       return load(await sql.query<JobSqlRow>(`SELECT ${columns} FROM jobs WHERE state IN ('PENDING', 'RUNNING') ORDER BY created_at, id`));
+    },
+    async heartbeat(ids, owner) {
+      for (const id of ids) await sql.query(`UPDATE jobs SET owner = $2, heartbeat_at = now() WHERE id = $1`, [id, owner]);
+    },
+    async claimOrphans(owner, staleMs) {
+      const rows = await sql.query<{ id: string }>(
+        `UPDATE jobs SET owner = $1, heartbeat_at = now()
+         WHERE state IN ('PENDING', 'RUNNING') AND (owner IS NULL OR owner <> $1)
+           AND (heartbeat_at IS NULL OR heartbeat_at < now() - ($2::int * interval '1 millisecond'))
+         RETURNING id`,
+        [owner, staleMs],
+      );
+      return rows.map((r) => r.id);
     },
     async setState(id, state) {
       await sql.query(`UPDATE jobs SET state = $2, updated_at = now() WHERE id = $1`, [id, state]);

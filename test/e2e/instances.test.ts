@@ -170,7 +170,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
       const file = join(dir, `${name}.yaml`);
       writeSimulatorConfig(file, Object.entries(sims.sims).map(([id, s]) => ({ id, sim: s.sim })), 0);
       const config = YAML.parse(readFileSync(file, 'utf8'));
-      for (const s of config.sources) if (s.vendor === 'opendental') s.mirror = { enabled: true, refreshSeconds: 10 };
+      for (const s of config.sources) s.mirror = { enabled: true, refreshSeconds: 10 };
       config.store = { postgres: { url: pg.url } };
       config.audit = { stream: 'none' };
       config.redis = { url: cache.url, keyPrefix: 'sgpg:', leaseSeconds: 3 };
@@ -230,5 +230,39 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
     console.log(`mirror lease: the other instance refreshed ${tookOverMs} ms after the holder was killed (lease 3 s, refreshSeconds 10)`);
     assert.ok(tookOverMs >= 0, 'the other instance took the source over');
     assert.ok(tookOverMs <= 3_000 + 10_000 + 5_000, `within the lease time and one refresh period (${tookOverMs} ms)`);
+  });
+
+  test('a job started on A, A killed mid-job, is taken over by B while B keeps running', async () => {
+    // Both running again (the lease test killed one).
+    for (const i of [0, 1]) if (procs[i]!.child.exitCode !== null || procs[i]!.child.signalCode !== null) await start(i);
+    for (let i = 0; i < 100; i++) {
+      const r = await gql(procs[0]!.url, `{ sources { id mirror { state } } }`);
+      if (r.data.sources.every((s: any) => s.mirror.state === 'READY')) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const list = await gql(procs[0]!.url, `{ users(sources: ["coremr"], first: 8, filter: { active: true }) { nodes { id username person { id } } } }`);
+    const target = list.data.users.nodes.find((n: any) => n.username !== 'admin' && n.person);
+    // CorEMR's write hangs (and is never applied): the job is mid-way when A dies.
+    await sims.sims.coremr!.control.fault({ kind: 'hang', method: 'PUT' });
+    await sims.clearLogs();
+    const started = await gql(procs[0]!.url, `mutation { offboardPerson(person: "${target.person.id}", reason: "takeover test") { job { id } userErrors { code } } }`);
+    assert.deepEqual(started.data.offboardPerson.userErrors, []);
+    const jobId = started.data.offboardPerson.job.id;
+    const puts = async () => (await sims.sims.coremr!.control.requests()).filter((r) => r.method === 'PUT').length;
+    for (let i = 0; i < 100 && (await puts()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await puts(), 1, 'the write is in flight on A');
+    procs[0]!.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await sims.sims.coremr!.control.clearFaults();
+    let job: any = null;
+    for (let i = 0; i < 300; i++) {
+      job = (await gql(procs[1]!.url, `query { job(id: "${jobId}") { state results { outcome attempts } } }`)).data.job;
+      if (job.state === 'SUCCEEDED' || job.state === 'FAILED' || job.state === 'PARTIAL') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`job takeover: B finished A's job ${Date.now() - killedAt} ms after A was killed (redis.leaseSeconds 3)`);
+    assert.equal(job.state, 'SUCCEEDED', JSON.stringify(job));
+    assert.equal(job.results[0].attempts, 2, 'read again, then written once more by B');
+    assert.equal(await puts(), 2);
   });
 });

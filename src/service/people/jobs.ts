@@ -96,10 +96,18 @@ export class Jobs {
    */
   private readonly secrets = new Map<string, Map<number, string>>();
 
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly shared: SharedServices,
     private readonly repo: JobRepository,
     private readonly logger: Logger,
+    /**
+     * Several instances on one store (docs/instances.md): this instance's id, and how long an
+     * owner may stay silent before another instance takes its jobs over. Absent: one instance,
+     * which at start resumes every unfinished job (whoever ran it is gone).
+     */
+    private readonly instances?: { owner: string; staleMs: number },
   ) {}
 
   /** A job id from the caller's idempotency key: the same key finds the same job. */
@@ -154,12 +162,35 @@ export class Jobs {
 
   /** At start: every job a stop or a crash left unfinished, with the caller that started it. */
   async resumeUnfinished(): Promise<number> {
-    const jobs = await this.repo.unfinished();
-    for (const j of jobs) {
-      this.logger.info('job_resumed', { job: j.id, kind: j.kind });
-      this.launch(j.id, callerOf(j.caller));
-    }
-    return jobs.length;
+    // A fresh id per process start, so a crashed run's jobs are never "ours" by name.
+    const owner = this.instances?.owner ?? `single-${process.pid}-${randomUUID()}`;
+    // One instance: every unfinished job is an orphan. Several: only those whose owner went silent.
+    const ids = await this.repo.claimOrphans(owner, this.instances?.staleMs ?? 0);
+    for (const id of ids) await this.adopt(id, 'job_resumed');
+    if (this.instances) this.beat();
+    return ids.length;
+  }
+
+  /** Every third of the stale time: say this instance still runs its jobs, and take over silent ones. */
+  private beat(): void {
+    const { owner, staleMs } = this.instances!;
+    this.heartbeatTimer = setTimeout(async () => {
+      try {
+        await this.repo.heartbeat([...this.running.keys()], owner);
+        for (const id of await this.repo.claimOrphans(owner, staleMs)) if (!this.running.has(id)) await this.adopt(id, 'job_taken_over');
+      } catch (err) {
+        this.logger.warn('job_heartbeat_failed', { error: (err as Error).name });
+      }
+      if (!this.stopped) this.beat();
+    }, Math.max(200, Math.floor(staleMs / 3)));
+    this.heartbeatTimer.unref();
+  }
+
+  private async adopt(id: string, event: 'job_resumed' | 'job_taken_over'): Promise<void> {
+    const job = await this.repo.get(id);
+    if (!job) return;
+    this.logger.info(event, { job: id, kind: job.kind });
+    this.launch(id, callerOf(job.caller));
   }
 
   /** Waits for a job this process runs (tests, and a clean stop). */
@@ -169,10 +200,13 @@ export class Jobs {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     await Promise.all([...this.running.values()].map((p) => p.catch(() => undefined)));
   }
 
   private launch(id: string, caller: Caller): void {
+    // Owned from the first moment, so no other instance takes a job that just started.
+    if (this.instances) void this.repo.heartbeat([id], this.instances.owner).catch(() => undefined);
     const run = this.run(id, caller)
       .catch((err) => this.logger.error('job_failed', { job: id, error: (err as Error).name }))
       .finally(() => this.running.delete(id));
