@@ -23,6 +23,8 @@ export interface Coordination {
   get(key: string): Promise<string | null>;
   /** Stores a shared value for `ttlMs`. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** How long a shared value has left, ms (null: absent, or not shared). */
+  ttl(key: string): Promise<number | null>;
   /** Deletes a shared value if it still equals `value`. */
   deleteIf(key: string, value: string): Promise<void>;
   /**
@@ -45,6 +47,9 @@ export class LocalCoordination implements Coordination {
     return null;
   }
   async set(): Promise<void> {}
+  async ttl(): Promise<number | null> {
+    return null;
+  }
   async deleteIf(): Promise<void> {}
   async lease(): Promise<boolean> {
     return true;
@@ -147,6 +152,13 @@ export class RedisCoordination implements Coordination {
   set(key: string, value: string, ttlMs: number): Promise<void> {
     return this.run(undefined, async () => {
       await this.redis.set(`${this.prefix}${key}`, value, 'PX', Math.max(1, Math.round(ttlMs)));
+    });
+  }
+
+  ttl(key: string): Promise<number | null> {
+    return this.run<number | null>(null, async () => {
+      const ms = await this.redis.pttl(`${this.prefix}${key}`);
+      return ms > 0 ? ms : null;
     });
   }
 

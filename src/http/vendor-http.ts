@@ -6,7 +6,8 @@ import type { Logger } from '../core/logger';
 import type { WriteRecorder } from '../core/writes';
 import { stripUndefined } from '../core/objects';
 import { setResponseStatus, setTransportOutcome, vendorSpan } from '../observability/tracing';
-import { SourceBreaker } from './breaker';
+import { BreakerOpen, SourceBreaker } from './breaker';
+import type { Coordination } from '../coordination/coordination';
 import { attemptBudget } from './deadline';
 import { timeoutSignal } from './timeout-signal';
 import { IntervalLimiter } from './limiter';
@@ -107,12 +108,31 @@ export class VendorHttp {
       isFailure: (err) => !isNotVendorFault(err),
       isFailedResponse: (res) => (res as HttpResponse).status >= 500,
       onStateChange: (state) => {
+        // Shared with the other instances: an open breaker here keeps them from the vendor too.
+        if (coordination && state === 'open') void coordination.set(`breaker:${source.id}`, 'open', this.resilience.breakerCooldownMs);
+        if (coordination && state === 'closed') void coordination.deleteIf(`breaker:${source.id}`, 'open');
         this.metrics?.breakerState(this.sourceId, state);
         const log = state === 'closed' ? this.logger.info : this.logger.warn;
         log('breaker_state', { source: this.sourceId, state });
       },
     });
     this.metrics?.breakerState(this.sourceId, 'closed');
+    if (coordination?.mode === 'redis') this.watchSharedBreaker(coordination);
+  }
+
+  /** Until when another instance's open breaker holds this source (epoch ms on our clock). */
+  private sharedOpenUntil = 0;
+
+  /**
+   * Reads the shared breaker twice a second (never on the call path: a call must not wait on
+   * Redis). While another instance has the source open, calls here are answered
+   * SOURCE_UNAVAILABLE with no vendor call, as by the local breaker.
+   */
+  private watchSharedBreaker(coordination: Coordination): void {
+    const timer = setInterval(() => {
+      void coordination.ttl(`breaker:${this.sourceId}`).then((ms) => (this.sharedOpenUntil = ms ? Date.now() + ms : 0));
+    }, 500);
+    timer.unref();
   }
 
   get maxConcurrency(): number {
@@ -131,7 +151,7 @@ export class VendorHttp {
     const signal = req.ctx?.signal ?? own!.signal;
     const deadlineAt = Math.min(req.ctx?.deadlineAt ?? Infinity, started + (req.ctx ? Infinity : this.settings.requestTimeoutMs));
     const state = { sent: false };
-    const attempt = () => this.breaker.run(() => this.attempt(req, state), signal);
+    const attempt = () => (Date.now() < this.sharedOpenUntil && this.breaker.state === 'closed' ? Promise.reject(new BreakerOpen()) : this.breaker.run(() => this.attempt(req, state), signal));
     try {
       if (req.method !== 'GET') return await attempt();
       return await runRead(attempt, {

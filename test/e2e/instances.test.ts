@@ -84,6 +84,19 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
     assert.equal(tokens.length, 1, 'one sign-in for both instances');
   });
 
+  test('an open breaker is shared: once A opens it, B answers SOURCE_UNAVAILABLE without calling the vendor', async () => {
+    await stack.sims.painchek!.control.fault({ kind: 'status', status: 503 });
+    const q = `{ users(sources: ["painchek"], first: 2) { nodes { id } } }`;
+    // Each read is tried 3 times; the breaker opens after 5 failures in a row.
+    for (let i = 0; i < 3; i++) await gql(urls[0]!, q);
+    await new Promise((r) => setTimeout(r, 800)); // B reads the shared state twice a second
+    await stack.clearLogs();
+    const b = await gql(urls[1]!, q);
+    assert.deepEqual(b.errors?.map((e: any) => e.extensions?.code), ['SOURCE_UNAVAILABLE']);
+    assert.equal((await stack.sims.painchek!.control.requests()).length, 0, 'B did not call PainChek');
+    await stack.sims.painchek!.control.clearFaults();
+  });
+
   test('Redis down: both keep serving on their own limits and /readyz says so; back when Redis returns', async () => {
     await redis.pause();
     for (let i = 0; i < 50; i++) {
