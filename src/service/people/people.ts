@@ -31,6 +31,7 @@ export const personId = (anchor: string): string => encodeId('Person', '', ancho
  */
 export class People {
   private decisions: LinkDecisions | null = null;
+  private decisionsAt = 0;
   private cached: { snapshots: readonly SourceSnapshot[]; decisions: LinkDecisions; linked: Linked } | null = null;
 
   constructor(
@@ -46,12 +47,14 @@ export class People {
   }
 
   async current(): Promise<Linked> {
-    this.decisions ??= await this.repo.decisions();
+    // Read again every few seconds: another instance on the same store may have decided since.
+    if (!this.decisions || Date.now() - this.decisionsAt > DECISIONS_TTL_MS) await this.reloadDecisions();
+    const decisions = this.decisions!;
     const snapshots = this.mirror.snapshots();
     const c = this.cached;
-    if (c && c.decisions === this.decisions && c.snapshots.length === snapshots.length && c.snapshots.every((s, i) => s === snapshots[i])) return c.linked;
-    const linked = this.compute(snapshots, this.decisions);
-    this.cached = { snapshots, decisions: this.decisions, linked };
+    if (c && c.decisions === decisions && c.snapshots.length === snapshots.length && c.snapshots.every((s, i) => s === snapshots[i])) return c.linked;
+    const linked = this.compute(snapshots, decisions);
+    this.cached = { snapshots, decisions, linked };
     return linked;
   }
 
@@ -92,17 +95,35 @@ export class People {
 
   async link(accountIds: readonly string[], decidedBy: string): Promise<void> {
     await this.repo.link(accountIds, randomUUID(), decidedBy);
-    this.decisions = await this.repo.decisions();
+    await this.reloadDecisions();
   }
 
   async unlink(accountId: string, decidedBy: string): Promise<void> {
     await this.repo.unlink(accountId, decidedBy);
-    this.decisions = await this.repo.decisions();
+    await this.reloadDecisions();
+  }
+
+  /** A new object only when something changed, so the cached linking stays valid otherwise. */
+  private async reloadDecisions(): Promise<void> {
+    const next = await this.repo.decisions();
+    this.decisionsAt = Date.now();
+    if (this.decisions && sameDecisions(this.decisions, next)) return;
+    this.decisions = next;
   }
 
   async hasAccount(accountId: string): Promise<boolean> {
     return (await this.current()).accounts.has(accountId);
   }
+}
+
+/** How long decisions read from the store are trusted before they are read again, ms. */
+const DECISIONS_TTL_MS = 5_000;
+
+function sameDecisions(a: LinkDecisions, b: LinkDecisions): boolean {
+  if (a.groups.size !== b.groups.size || a.alone.size !== b.alone.size) return false;
+  for (const [k, v] of a.groups) if (b.groups.get(k) !== v) return false;
+  for (const k of a.alone) if (!b.alone.has(k)) return false;
+  return true;
 }
 
 /** The display name most of the accounts agree on; a tie goes to the first account's. */
