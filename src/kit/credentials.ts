@@ -44,7 +44,7 @@ export class CredentialCache<C, H = void> {
     private readonly now: () => number = Date.now,
     /**
      * Shared with the other gateway instances (docs/instances.md): one sign-in per source, not per
-     * instance. Only for credentials that are plain strings (a bearer token).
+     * instance. Only for credentials that are plain JSON (a token, a session object).
      */
     private readonly shared?: Coordination,
   ) {

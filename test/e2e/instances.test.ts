@@ -43,7 +43,7 @@ const gql = async (url: string, query: string) => (await (await fetch(url, { met
 describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
   before(async () => {
     redis = await startTestRedis();
-    stack = await startStack({ users: 8, vendors: [findVendor('opendental')!, findVendor('painchek')!] });
+    stack = await startStack({ users: 8, vendors: [findVendor('opendental')!, findVendor('painchek')!, findVendor('presentationservices')!] });
     const dir = mkdtempSync(join(tmpdir(), 'sg-instances-'));
     const files: string[] = [];
     for (const name of ['a', 'b']) {
@@ -66,7 +66,7 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
     await redis?.stop();
   });
 
-  test('Open Dental calls from both instances stay 1 s apart at the vendor while both serve; PainChek signs in once', async () => {
+  test('Open Dental calls from both instances stay 1 s apart at the vendor while both serve; PainChek and PresentationServices sign in once', async () => {
     await stack.clearLogs();
     const q = `{ users(sources: ["opendental"], first: 5) { nodes { id } } }`;
     const answers = await Promise.all([gql(urls[0]!, q), gql(urls[1]!, q), gql(urls[0]!, q), gql(urls[1]!, q)]);
@@ -82,6 +82,10 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
     for (const url of urls) assert.equal((await gql(url, pc)).errors, undefined);
     const tokens = (await stack.sims.painchek!.control.requests()).filter((r) => r.method === 'POST' && /\/auth\//.test(r.path));
     assert.equal(tokens.length, 1, 'one sign-in for both instances');
+    const ps = `{ users(sources: ["presentationservices"], first: 3) { nodes { id } } }`;
+    for (const url of urls) assert.equal((await gql(url, ps)).errors, undefined);
+    const logins = (await stack.sims.presentationservices!.control.requests()).filter((r) => /\/validateAccount$/.test(r.path));
+    assert.equal(logins.length, 1, 'one PresentationServices login for both instances');
   });
 
   test('an open breaker is shared: once A opens it, B answers SOURCE_UNAVAILABLE without calling the vendor', async () => {

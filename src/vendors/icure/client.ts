@@ -1,3 +1,4 @@
+import type { Coordination } from '../../coordination/coordination';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { WriteRecorder } from '../../core/writes';
@@ -36,10 +37,11 @@ export class IcureClient {
     private readonly sourceId: string,
     auth: IcureAuthConfig,
     now: () => number = Date.now,
+    coordination?: Coordination,
   ) {
     // Computed once: the credentials never change for the life of the source.
     this.basicHeader = auth.mode === 'basic' ? 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64') : null;
-    this.session = auth.mode === 'jwt' ? new JwtSession(http, sourceId, auth, now) : null;
+    this.session = auth.mode === 'jwt' ? new JwtSession(http, sourceId, auth, now, coordination) : null;
   }
 
   /** GET /rest/v2/user/{id}; null on 404 (soft-deleted users come back with deletionDate). */

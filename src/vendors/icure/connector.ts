@@ -44,7 +44,7 @@ export const ICURE_CAPABILITIES: Capabilities = {
 export function createIcureConnector(config: SourceConfig, deps: ConnectorDeps, now: () => number = Date.now): Connector {
   const auth = config.auth as unknown as IcureAuthConfig;
   const http = new VendorHttp(config, deps);
-  const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now);
+  const client = new IcureClient(http, config.id, { username: auth.username, password: auth.password, mode: auth.mode ?? 'basic' }, now, deps.coordination);
   const semaphore = http.concurrency;
 
   return {

@@ -1,3 +1,4 @@
+import type { Coordination } from '../../coordination/coordination';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import { parseJson, statusError, type VendorHttp } from '../../http/vendor-http';
@@ -24,8 +25,10 @@ export class JwtSession {
     private readonly credentials: { username: string; password: string },
     /** Clock in epoch ms; injectable so tests can step past a token's expiry without waiting. */
     private readonly now: () => number = Date.now,
+    coordination?: Coordination,
   ) {
-    this.tokens = new CredentialCache(sourceId, (previous) => this.issue(previous), now);
+    // One login for every instance when they share Redis (docs/instances.md).
+    this.tokens = new CredentialCache(sourceId, (previous) => this.issue(previous), now, coordination);
   }
 
   /** The access token to send (for callers outside sendWithRelogin). */

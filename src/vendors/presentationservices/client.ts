@@ -1,3 +1,4 @@
+import type { Coordination } from '../../coordination/coordination';
 import type { RequestContext } from '../../core/context';
 import { SourceError } from '../../core/errors';
 import type { WriteRecorder } from '../../core/writes';
@@ -52,8 +53,10 @@ export class PsClient {
     private readonly http: VendorHttp,
     private readonly auth: PsAuth,
     readonly sourceId: string,
+    coordination?: Coordination,
   ) {
-    this.sessions = new CredentialCache(sourceId, (_previous, recorder) => this.login(recorder));
+    // One login for every instance when they share Redis (docs/instances.md).
+    this.sessions = new CredentialCache(sourceId, (_previous, recorder) => this.login(recorder), Date.now, coordination);
   }
 
   /** The current session, logging in when there is none. */

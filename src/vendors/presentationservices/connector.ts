@@ -65,7 +65,7 @@ export class PsConnector implements Connector {
     this.name = config.name;
     this.options = options;
     this.http = new VendorHttp(config, deps);
-    this.client = new PsClient(this.http, auth, config.id);
+    this.client = new PsClient(this.http, auth, config.id, deps.coordination);
     this.semaphore = this.http.concurrency;
     this.scopeOf = perRequest((ctx) => new PsScope(this.client, this.options, ctx));
   }
