@@ -45,7 +45,8 @@ export interface JobRepository {
   /** This instance runs these jobs: their heartbeat is now. */
   heartbeat(ids: readonly string[], owner: string): Promise<void>;
   /**
-   * Takes over unfinished jobs whose owner has not beaten for `staleMs` (or never had one), for
+   * Takes over unfinished jobs whose owner has not beaten for `staleMs` (a job's creation counts as
+   * its first beat, so a job that has only just been created is not taken from its creator), for
    * `owner`; each job is taken by one instance only (the update is conditional). Oldest first.
    */
   claimOrphans(owner: string, staleMs: number): Promise<string[]>;
@@ -125,7 +126,7 @@ export function createJobRepository(sql: SqlClient): JobRepository {
       const rows = await sql.query<{ id: string }>(
         `UPDATE jobs SET owner = $1, heartbeat_at = now()
          WHERE state IN ('PENDING', 'RUNNING') AND (owner IS NULL OR owner <> $1)
-           AND (heartbeat_at IS NULL OR heartbeat_at < now() - ($2::int * interval '1 millisecond'))
+           AND COALESCE(heartbeat_at, created_at) <= now() - ($2::int * interval '1 millisecond')
          RETURNING id`,
         [owner, staleMs],
       );

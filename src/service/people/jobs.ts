@@ -152,7 +152,8 @@ export class Jobs {
   async retry(id: string, caller: Caller): Promise<JobRow | null> {
     const job = await this.repo.get(id);
     if (!job) return null;
-    if (this.running.has(id)) return job;
+    // A job still running (here, or on another instance) is not started twice: retry is for one that ended.
+    if (this.running.has(id) || job.state === 'RUNNING' || job.state === 'PENDING') return job;
     for (const a of job.accounts) {
       if (a.outcome === 'FAILED' || a.outcome === 'UNKNOWN') await this.repo.updateAccount(id, { ...a, outcome: 'PENDING', userErrors: [] });
     }
