@@ -1,4 +1,4 @@
-import { cancelled } from './cancel';
+import { cancelled, sleep } from './cancel';
 import { WaitQueue } from './wait-queue';
 
 /**
@@ -51,19 +51,7 @@ export class IntervalLimiter {
   /** Waits for the slot reserved across instances; a cancelled caller stops waiting at once. */
   private async sharedTurn(signal?: AbortSignal): Promise<void> {
     const wait = await this.shared!();
-    if (!wait || wait <= 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, wait);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(cancelled(signal));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    if (wait && wait > 0) await sleep(wait, signal);
   }
 
   /** This process's turn. A `background` caller is granted a slot only when no live caller is waiting for it. */
