@@ -1,6 +1,5 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +9,10 @@ import { openStore, openTestStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/types';
 import { silentLogger } from '../../src/core/logger';
 import { writeSimulatorConfig } from '../../src/cli/simulators';
+import { startServe } from '../support/serve';
 
 // End-to-end tier: the audit trail and idempotency records survive what a deploy does to a
 // gateway (restart, crash), fail closed when the store cannot write, and hold under concurrency.
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const SET_ACTIVE = `mutation($id: ID!, $key: String) { setUserActive(id: $id, active: true, idempotencyKey: $key) { replayed userErrors { code message } steps { method } } }`;
 
 let stack: Stack;
@@ -86,17 +85,7 @@ describe('a crash', () => {
     await stack.sims.coremr!.control.fault({ kind: 'latency', latencyMs: 30_000, method: 'PUT' });
     await stack.clearLogs();
 
-    const child = spawn(process.execPath, [CLI, 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /serving \d+ source\(s\) at (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-      setTimeout(() => reject(new Error('serve did not start')), 60_000);
-    });
+    const { child, url } = await startServe(file);
     void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SET_ACTIVE, variables: { id: someone.coremr } }) }).catch(() => undefined);
     // Wait until the vendor holds the write (the PENDING row went in before it was sent).
     for (let i = 0; i < 200 && !(await stack.sims.coremr!.control.requests()).some((r) => r.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,9 @@ import { startStack, type Stack } from '../support/stack';
 import { writeSimulatorConfig } from '../../src/cli/simulators';
 import { findVendor } from '../../src/vendors/registry';
 import { REDIS_SKIP, startTestRedis, type TestRedis } from '../support/redis';
+import { killServes, postGql, startServe, untilMirrorsReady, type ServeProcess } from '../support/serve';
 import { Client } from 'pg';
+import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { PG_URL_ENV, NO_POSTGRES } from '../../src/store/test-store';
 
@@ -17,28 +18,11 @@ import { PG_URL_ENV, NO_POSTGRES } from '../../src/store/test-store';
 // Dental's documented 1 request/s holds across both (measured in the simulator's request log), and
 // PainChek's token is asked for once, not once per instance. Then Redis goes away: both keep
 // serving on their own limits and say so in /readyz.
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 let stack: Stack; // its simulators only
 let redis: TestRedis;
-const children: ChildProcess[] = [];
 let urls: string[] = [];
 
-async function serve(file: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  children.push(child);
-  child.stderr!.resume();
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /serving \d+ source\(s\) at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-}
-
-const gql = async (url: string, query: string) => (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as any;
+const gql = (url: string, query: string) => postGql(url, query);
 
 describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
   before(async () => {
@@ -58,10 +42,10 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
       writeFileSync(file, YAML.stringify(config));
       files.push(file);
     }
-    urls = await Promise.all(files.map(serve));
+    urls = (await Promise.all(files.map(startServe))).map((p) => p.url);
   });
   after(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    killServes();
     await stack?.close();
     await redis?.stop();
   });
@@ -93,7 +77,13 @@ describe('two instances, one Redis', { skip: REDIS_SKIP }, () => {
     const q = `{ users(sources: ["painchek"], first: 2) { nodes { id } } }`;
     // Each read is tried 3 times; the breaker opens after 5 failures in a row.
     for (let i = 0; i < 3; i++) await gql(urls[0]!, q);
-    await new Promise((r) => setTimeout(r, 800)); // B reads the shared state twice a second
+    // A writes the open state to Redis (asynchronously); B reads it twice a second. Wait for the
+    // key itself, then for more than one of B's reads, so a busy machine cannot race the check.
+    const peek = new Redis(redis.url, { lazyConnect: true });
+    await peek.connect();
+    for (let i = 0; i < 50 && (await peek.pttl('sgtest:breaker:painchek')) <= 0; i++) await new Promise((r) => setTimeout(r, 50));
+    peek.disconnect();
+    await new Promise((r) => setTimeout(r, 1_200));
     await stack.clearLogs();
     const b = await gql(urls[1]!, q);
     assert.deepEqual(b.errors?.map((e: any) => e.extensions?.code), ['SOURCE_UNAVAILABLE']);
@@ -151,23 +141,11 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
   let sims: Stack;
   let cache: TestRedis;
   let pg: { url: string; drop: () => Promise<void> };
-  const procs: Array<{ child: ChildProcess; url: string } | null> = [null, null];
+  const procs: Array<ServeProcess | null> = [null, null];
   let files: string[] = [];
 
   async function start(i: number): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'serve', '--config', files[i]!, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-    children.push(child);
-    child.stderr!.resume();
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /serving \d+ source\(s\) at (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-    });
-    procs[i] = { child, url };
+    procs[i] = await startServe(files[i]!);
   }
 
   const refreshes = async (i: number): Promise<number> => {
@@ -198,7 +176,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
     await start(1);
   });
   after(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    killServes();
     await sims?.close();
     await cache?.stop();
     await pg?.drop().catch(() => undefined);
@@ -208,7 +186,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
     const list = await gql(procs[0]!.url, `{ users(sources: ["coremr"], first: 3) { nodes { id username } } }`);
     const id = list.data.users.nodes.find((n: any) => n.username !== 'admin').id;
     const m = `mutation($id: ID!) { setUserActive(id: $id, active: false, idempotencyKey: "hr-key-1") { replayed userErrors { code } steps { method } } }`;
-    const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: m, variables: { id } }) }).then((r) => r.json() as Promise<any>);
+    const post = (url: string) => postGql(url, m, { id });
     const first = await post(procs[0]!.url);
     assert.deepEqual(first.data.setUserActive.userErrors, []);
     assert.equal(first.data.setUserActive.replayed, false);
@@ -222,11 +200,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
 
   test('mirror lease: exactly one instance refreshes; kill it and the other takes over within the lease time', async () => {
     // Both serve CACHED reads from the one copy in the store.
-    for (let i = 0; i < 100; i++) {
-      const states = await Promise.all(procs.map((p) => gql(p!.url, `{ sources { id mirror { state } } }`)));
-      if (states.every((s) => s.data.sources.find((x: any) => x.id === 'opendental').mirror.state === 'READY')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await Promise.all(procs.map((p) => untilMirrorsReady(p!.url)));
     const counts = [await refreshes(0), await refreshes(1)];
     assert.equal(counts.filter((n) => n > 0).length, 1, `one instance refreshed: ${counts.join(', ')}`);
     const holder = counts[0]! > 0 ? 0 : 1;
@@ -252,11 +226,7 @@ describe('two instances on one PostgreSQL and one Redis', { skip: REDIS_SKIP || 
   test('a job started on A, A killed mid-job, is taken over by B while B keeps running', async () => {
     // Both running again (the lease test killed one).
     for (const i of [0, 1]) if (procs[i]!.child.exitCode !== null || procs[i]!.child.signalCode !== null) await start(i);
-    for (let i = 0; i < 100; i++) {
-      const r = await gql(procs[0]!.url, `{ sources { id mirror { state } } }`);
-      if (r.data.sources.every((s: any) => s.mirror.state === 'READY')) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await untilMirrorsReady(procs[0]!.url);
     const list = await gql(procs[0]!.url, `{ users(sources: ["coremr"], first: 8, filter: { active: true }) { nodes { id username person { id } } } }`);
     const target = list.data.users.nodes.find((n: any) => n.username !== 'admin' && n.person);
     // CorEMR's write hangs (and is never applied): the job is mid-way when A dies.

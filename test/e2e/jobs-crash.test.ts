@@ -1,21 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { startStack, type Stack } from '../support/stack';
 import { writeSimulatorConfig } from '../../src/cli/simulators';
+import { killServes, startServe, untilMirrorsReady, type ServeProcess } from '../support/serve';
 
 // A real `serve` process is killed (SIGKILL) in the middle of an off-boarding job; a second one on
 // the same store resumes it: the account whose write was in flight is read again and written, the
 // ones already done are not written again (docs/people.md, "Jobs").
-const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const SOURCES = ['coremr', 'opendental', 'painchek', 'icure', 'presentationservices'];
 let stack: Stack; // only its simulators are used
 let file = '';
-const children: ChildProcess[] = [];
 
 before(async () => {
   stack = await startStack({ users: 8 });
@@ -28,30 +26,14 @@ before(async () => {
   writeFileSync(file, YAML.stringify(config));
 });
 after(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  killServes();
   await stack.close();
 });
 
-async function serve(): Promise<{ child: ChildProcess; gql: (query: string, variables?: object) => Promise<any> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  children.push(child);
-  child.stderr!.resume();
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /serving \d+ source\(s\) at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
-  const gql = async (query: string, variables?: object) => (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as any;
-  for (let i = 0; i < 300; i++) {
-    const r = await gql(`{ sources { mirror { state } } }`);
-    if (r.data?.sources.every((s: any) => s.mirror.state === 'READY')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, gql };
+async function serve(): Promise<ServeProcess> {
+  const p = await startServe(file);
+  await untilMirrorsReady(p.url);
+  return p;
 }
 
 /** Account writes a simulator saw: not reads, and not the sign-ins a new process makes. */
