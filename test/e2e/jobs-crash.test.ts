@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { startStack, type Stack } from '../support/stack';
+import { accountWrites } from '../support/account-writes';
 import { writeSimulatorConfig } from '../../src/cli/simulators';
 import { killServes, startServe, untilMirrorsReady, type ServeProcess } from '../support/serve';
 
@@ -36,9 +37,7 @@ async function serve(): Promise<ServeProcess> {
   return p;
 }
 
-/** Account writes a simulator saw: not reads, and not the sign-ins a new process makes. */
-const SIGN_IN = /\/auth\/|\/login|\/token|\/refresh/i;
-const writesAt = async (source: string) => (await stack.sims[source]!.control.requests()).filter((r) => r.method !== 'GET' && !SIGN_IN.test(r.path)).length;
+const writesAt = async (source: string) => (await accountWrites(stack.sims[source]!.control)).length;
 
 test('SIGKILL mid-job: the next start resumes it; the in-flight account is read again, the finished ones are not written twice', async () => {
   const first = await serve();

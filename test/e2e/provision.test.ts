@@ -1,6 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../support/stack';
+import { accountWrites } from '../support/account-writes';
 
 // provisionPerson (docs/people.md, "Jobs"): one person, five vendors, every source checked before
 // any call; then a durable job whose creates are linked into one person by the mirrors.
@@ -39,7 +40,7 @@ function sourcesFor(email: string): Array<Record<string, unknown>> {
 
 const writesAt = async () => {
   const out: Record<string, number> = {};
-  for (const s of SOURCES) out[s] = (await stack.sims[s]!.control.requests()).filter((r) => r.method !== 'GET' && !/\/auth\/|\/login|\/token|\/refresh/i.test(r.path)).length;
+  for (const s of SOURCES) out[s] = (await accountWrites(stack.sims[s]!.control)).length;
   return out;
 };
 
