@@ -29,6 +29,11 @@ const noPeople = (): never => {
 
 const OFFSET = /^o:(\d{1,9})$/;
 
+const fold = (s: string) => s.trim().toLowerCase();
+
+/** Whether an account answers to this (folded) address: its e-mail, or its username, case-folded. */
+const hasAddress = (a: { email: string | null; username: string | null }, email: string) => (a.email !== null && fold(a.email) === email) || (a.username !== null && fold(a.username) === email);
+
 /** People, links and jobs (docs/people.md). */
 @Resolver()
 @UseMiddleware(auditRejectedArguments)
@@ -38,13 +43,13 @@ export class PeopleResolver {
     const people = ctx.people ?? noPeople();
     const { people: all } = await people.current();
     const f = args.filter ?? {};
-    const email = f.email?.trim().toLowerCase() ?? null;
+    const email = f.email ? fold(f.email) : null;
     const name = f.name?.toLowerCase() ?? null;
     const matches = [...all.values()]
       .map((p) => visible(ctx, p))
       .filter((p): p is NonNullable<typeof p> => p !== null)
       .filter((p) => !f.source || p.accounts.some((a) => a.sourceId === f.source))
-      .filter((p) => !email || p.accounts.some((a) => a.email?.trim().toLowerCase() === email || a.username?.trim().toLowerCase() === email))
+      .filter((p) => !email || p.accounts.some((a) => hasAddress(a, email)))
       .filter((p) => !name || p.accounts.some((a) => a.displayName.toLowerCase().includes(name)));
     let start = 0;
     if (args.after) {
@@ -137,9 +142,9 @@ export class PeopleResolver {
         throw err;
       }
     } else {
-      const email = args.email!.trim().toLowerCase();
+      const email = fold(args.email!);
       const { people: all } = await people.current();
-      const found = [...all.values()].filter((p) => p.accounts.some((a) => ctx.findConnector(a.sourceId) && (a.email?.trim().toLowerCase() === email || a.username?.trim().toLowerCase() === email)));
+      const found = [...all.values()].filter((p) => p.accounts.some((a) => ctx.findConnector(a.sourceId) && hasAddress(a, email)));
       if (found.length > 1) return no('email', 'CONFLICT', `${found.length} people have an account with this e-mail address; off-board one by its Person id.`);
       view = found[0] ?? null;
     }

@@ -302,7 +302,7 @@ export class Jobs {
   }
 
   private opFor(job: JobRow, a: JobAccountRow): 'setUserActive' | 'deleteUser' | null {
-    const connector = this.shared.sources.connectors.find((c) => c.sourceId === a.sourceId);
+    const connector = this.shared.sources.get(a.sourceId);
     const writes = connector?.capabilities.writes;
     if (job.input.mode === 'DELETE_WHERE_SUPPORTED' && writes?.deleteUser.supported) return 'deleteUser';
     return writes?.setUserActive.supported === false ? null : 'setUserActive';
@@ -311,7 +311,7 @@ export class Jobs {
   private writeFor(job: JobRow, a: JobAccountRow, attempt: number): WriteRequest {
     if (job.kind === 'PROVISION') {
       const password = this.secrets.get(job.id)?.get(a.idx) ?? null;
-      const fields = this.shared.sources.connectors.find((c) => c.sourceId === a.sourceId)?.capabilities.personFields ?? [];
+      const fields = this.shared.sources.get(a.sourceId)?.capabilities.personFields ?? [];
       return provisionWrite(job.input as unknown as ProvisionPlan, a.idx, password, `${job.id}:${a.idx}:${attempt}`, fields);
     }
     const op = this.opFor(job, a) ?? 'setUserActive';
