@@ -43,9 +43,10 @@ export class IntervalLimiter {
    * Resolves when this caller may start: its turn in this process, then (when shared) its slot
    * across instances. Rejects at once, taking nothing locally, when `signal` aborts.
    */
-  async acquire(signal?: AbortSignal, background = false): Promise<void> {
-    await this.localTurn(signal, background);
-    if (this.shared && this.minIntervalMs > 0) await this.sharedTurn(signal);
+  acquire(signal?: AbortSignal, background = false): Promise<void> {
+    // No extra promise per call when nothing is shared (the common, per-user-call path).
+    const local = this.localTurn(signal, background);
+    return this.shared && this.minIntervalMs > 0 ? local.then(() => this.sharedTurn(signal)) : local;
   }
 
   /** Waits for the slot reserved across instances; a cancelled caller stops waiting at once. */

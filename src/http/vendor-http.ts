@@ -128,10 +128,12 @@ export class VendorHttp {
    * Redis). While another instance has the source open, calls here are answered
    * SOURCE_UNAVAILABLE with no vendor call, as by the local breaker.
    */
+  private sharedBreakerTimer: NodeJS.Timeout | null = null;
+
   private watchSharedBreaker(coordination: Coordination): void {
-    const timer = setInterval(() => {
+    const timer = (this.sharedBreakerTimer = setInterval(() => {
       void coordination.ttl(`breaker:${this.sourceId}`).then((ms) => (this.sharedOpenUntil = ms ? Date.now() + ms : 0));
-    }, 500);
+    }, 500));
     timer.unref();
   }
 
@@ -234,6 +236,7 @@ export class VendorHttp {
   }
 
   async close(): Promise<void> {
+    if (this.sharedBreakerTimer) clearInterval(this.sharedBreakerTimer);
     await this.pool.close();
   }
 }
