@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { Client } from 'pg';
 import { SimControl } from '../src/sim/control';
-import { startCli, stopAll } from './processes';
+import { startCli, stopAll, untilMirrorsReady } from './processes';
 import { startTestRedis } from '../test/support/redis';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -54,14 +54,6 @@ async function main() {
       const body = (await res.json()) as { errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 300));
     };
-    const waitMirror = async (url: string) => {
-      for (let i = 0; i < 600; i++) {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources { mirror { enabled state } } }' }) });
-        const b = (await res.json()) as any;
-        if (b.data?.sources.every((s: any) => !s.mirror.enabled || s.mirror.state === 'READY')) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
     const cases = [
       { name: 'coremr CACHED', query: '{ users(sources: ["coremr"], first: 100, consistency: CACHED) { totalCount edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }' },
       { name: 'icure LIVE', query: '{ users(sources: ["icure"], first: 100) { edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }' },
@@ -83,7 +75,7 @@ async function main() {
     const results: Record<string, number[]> = {};
     for (const instances of [1, 2]) {
       while (gws.length < instances) await startGateway();
-      for (const g of gws) await waitMirror(g);
+      for (const g of gws) await untilMirrorsReady(g);
       for (const c of cases) {
         progress(`${instances} instance(s): ${c.name}`);
         for (const g of gws) await gql(g, c.query); // warm

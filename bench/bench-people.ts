@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { SimControl } from '../src/sim/control';
-import { percentile, startCli, stopAll } from './processes';
+import { percentile, startCli, stopAll, untilMirrorsReady } from './processes';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const USERS = Number(process.env.BENCH_USERS ?? 120);
@@ -36,11 +36,7 @@ async function main() {
     return body.data;
   };
   progress('waiting for every mirror');
-  for (let i = 0; i < 600; i++) {
-    const d = await gql('{ sources { mirror { state } } }');
-    if (d.sources.every((s: any) => s.mirror.state === 'READY')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilMirrorsReady(url); // every source is mirrored here
   const everyone = (await gql('{ people(first: 100) { totalCount nodes { id displayName accounts { id source { id } active } } } }')).people;
   const all: Array<{ id: string; displayName: string; accounts: Array<{ id: string; source: { id: string }; active: boolean }> }> = [];
   let page = everyone;

@@ -19,7 +19,7 @@ import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
 import { MINIMUMS } from './minimums';
-import { percentile, startCli, stopAll } from './processes';
+import { percentile, startCli, stopAll, untilMirrorsReady } from './processes';
 import { painchekFacts } from './catalog-facts';
 
 /** Vendor latencies to run every case at (ms), e.g. BENCH_LATENCIES=0,10; BENCH_LATENCY_MS=N runs one. */
@@ -137,12 +137,7 @@ async function main() {
   const canonical = (sources: string[] | null, first: number, cached = false) =>
     `{ users(${sources ? `sources: ${JSON.stringify(sources)}, ` : ''}first: ${first}${cached ? ', consistency: CACHED' : ''}) { ${cached ? 'totalCount ' : ''}edges { node { id displayName userTypes { name } facilityAccess { primary facility { code name } } } } } }`;
   // The CACHED rows need the first refresh done.
-  for (let i = 0; i < 600; i++) {
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ sources { id mirror { enabled state } } }' }) });
-    const body = (await res.json()) as { data?: { sources: Array<{ mirror: { enabled: boolean; state: string } }> } };
-    if (body.data?.sources.every((x) => !x.mirror.enabled || x.mirror.state === 'READY')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilMirrorsReady(url, headers);
 
   // Catalog facts the API minimum depends on (PainChek sites and their access lists), read from the
   // simulator directly with the credentials of the written config.

@@ -30,3 +30,13 @@ export function stopAll(): void {
 export function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 }
+
+/** Polls the gateway at `url` until every enabled mirror is READY (up to 60 s): the first refresh is done. */
+export async function untilMirrorsReady(url: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ sources { mirror { enabled state } } }' }) });
+    const body = (await res.json()) as { data?: { sources: Array<{ mirror: { enabled: boolean; state: string } }> } };
+    if (body.data?.sources.every((x) => !x.mirror.enabled || x.mirror.state === 'READY')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
