@@ -1,3 +1,4 @@
+import './production-env'; // first: see the file
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -19,6 +19,16 @@ export interface RequestContext {
    * rate limiter, so live traffic keeps the vendor's budget first.
    */
   background?: boolean;
+  /**
+   * Where vendor attempts get their timeout signals, shared by the attempts that time out together
+   * (src/http/attempt-signals.ts); absent: one signal per attempt.
+   */
+  attempts?: AttemptTimeouts;
+}
+
+/** A signal that aborts no sooner than `timeoutMs` from now, or when the request's own signal aborts. */
+export interface AttemptTimeouts {
+  signalFor(timeoutMs: number, now?: number): AbortSignal;
 }
 
 /** A context for work outside a GraphQL request (health checks, CLI, tests). */

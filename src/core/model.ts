@@ -21,14 +21,23 @@ export interface UserIdentifiers {
   healthcarePartyId: string | null;
 }
 
-export const EMPTY_IDENTIFIERS: UserIdentifiers = Object.freeze({
-  npi: null,
-  dea: null,
-  employeeNumber: null,
-  providerNumber: null,
-  externalId: null,
-  healthcarePartyId: null,
-});
+export const EMPTY_IDENTIFIERS: UserIdentifiers = Object.freeze(identifiers());
+
+/**
+ * A full identifiers record from the ones a vendor has, the rest null. Built as one object
+ * literal for every user a mapper reads: a spread of EMPTY_IDENTIFIERS with fields added after it
+ * takes V8's slow path, measurably so at hundreds of users per answer.
+ */
+export function identifiers(known: Partial<UserIdentifiers> = {}): UserIdentifiers {
+  return {
+    npi: known.npi ?? null,
+    dea: known.dea ?? null,
+    employeeNumber: known.employeeNumber ?? null,
+    providerNumber: known.providerNumber ?? null,
+    externalId: known.externalId ?? null,
+    healthcarePartyId: known.healthcarePartyId ?? null,
+  };
+}
 
 export interface UserRecord {
   sourceId: string;

@@ -45,6 +45,9 @@ export class SourceBreaker {
   /** Runs `call` through the breaker; throws BreakerOpen (no call made) while it is open. */
   async run<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
     try {
+      // Closed, cockatiel calls at once and there is no wait to cut short: no listener on the
+      // signal (one per vendor call otherwise). Only a half-open breaker makes callers wait.
+      if (this.policy.state === CircuitState.Closed) return await this.policy.execute(call, signal);
       return await raceAbort(this.policy.execute(call, signal), signal);
     } catch (err) {
       if (err instanceof BrokenCircuitError) throw new BreakerOpen();

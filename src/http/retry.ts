@@ -1,6 +1,5 @@
 import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { cancelled } from './cancel';
-import { raceAbort } from './race-abort';
 
 /** The statuses after which a read is sent again (docs/resilience.md): a GET is safe to repeat, and a 500 is as often a blip as a 502–504. */
 export const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
@@ -52,9 +51,21 @@ export function runRead<T>(attempt: () => Promise<T>, o: ReadRetryOptions): Prom
     }),
     { maxAttempts: o.retries, backoff: new DelegateBackoff(() => nextDelay) },
   );
-  policy.onRetry(() => o.onRetry());
-  // cockatiel's back-off timer does not watch the signal: the caller is answered at once by
-  // raceAbort, and the attempt the timer would start afterwards is refused here, unsent.
+  // cockatiel's back-off timer does not watch the signal: from the first retry on, the caller is
+  // answered at once when the signal aborts, and the attempt the timer would start afterwards is
+  // refused here, unsent. Until a retry is planned nothing waits but the attempt, which watches
+  // the signal itself: no listener is added for the calls that succeed at once (nearly all).
   const guarded = () => (o.signal.aborted ? Promise.reject(cancelled(o.signal)) : attempt());
-  return raceAbort(policy.execute(guarded, o.signal), o.signal);
+  return new Promise<T>((resolve, reject) => {
+    let onAbort: (() => void) | null = null;
+    policy.onRetry(() => {
+      o.onRetry();
+      if (onAbort) return;
+      onAbort = () => reject(cancelled(o.signal));
+      o.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    policy.execute(guarded, o.signal).then(resolve, reject).finally(() => {
+      if (onAbort) o.signal.removeEventListener('abort', onAbort);
+    });
+  });
 }

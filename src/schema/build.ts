@@ -7,6 +7,7 @@ import { MutationResolver } from './mutation.resolver';
 import { FacilityRelationsResolver, SourceResolver, UserPayloadResolver, UserRelationsResolver, UserTypeRelationsResolver } from './relations.resolver';
 import { scopeAuthChecker } from './auth-checker';
 import { AuditResolver } from './audit.resolver';
+import { answerDirectly } from './direct-fields';
 import { JobResultResolver, PeopleResolver, UserPersonResolver } from './people.resolver';
 
 /**
@@ -15,12 +16,13 @@ import { JobResultResolver, PeopleResolver, UserPersonResolver } from './people.
  */
 export async function buildGatewaySchema(vendorNames: readonly string[]): Promise<GraphQLSchema> {
   registerVendors(vendorNames);
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [QueryResolver, MutationResolver, UserRelationsResolver, UserTypeRelationsResolver, FacilityRelationsResolver, SourceResolver, UserPayloadResolver, AuditResolver, PeopleResolver, UserPersonResolver, JobResultResolver],
     authChecker: scopeAuthChecker,
     authMode: 'error',
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
+  return answerDirectly(schema);
 }
 
 /** The SDL checked in as schema/schema.graphql (sorted, so the file only changes when the schema does). */

@@ -6,6 +6,7 @@ import { changeKind, changedFields, diffSource } from './diff';
 import { failureCode, readWholeSource } from './refresh';
 import { SourceSnapshot } from './snapshot';
 import { timeoutSignal } from '../../http/timeout-signal';
+import { AttemptSignals } from '../../http/attempt-signals';
 import type { Coordination } from '../../coordination/coordination';
 
 /** `sources[].mirror` in the config (docs/mirror.md). */
@@ -139,10 +140,12 @@ class SourceMirror {
     const sourceId = this.connector.sourceId;
     const started = Date.now();
     const deadline = timeoutSignal(REFRESH_TIMEOUT_MS, this.abort.signal);
+    const attempts = new AttemptSignals(deadline.signal, started + REFRESH_TIMEOUT_MS);
     const ctx: RequestContext = {
       requestId: `mirror-${sourceId}-${started}`,
       deadlineAt: started + REFRESH_TIMEOUT_MS,
       signal: deadline.signal,
+      attempts,
       vendorCalls: new Map(),
       background: true,
     };
@@ -168,6 +171,7 @@ class SourceMirror {
       this.hooks.refreshed?.(sourceId, 'failed', (Date.now() - started) / 1000);
       this.logger.warn('mirror_refresh_failed', { source: sourceId, code: this.lastError, ms: Date.now() - started });
     } finally {
+      attempts.dispose();
       deadline.dispose();
     }
   }

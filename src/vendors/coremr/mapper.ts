@@ -1,4 +1,4 @@
-import { EMPTY_IDENTIFIERS, type FacilityAccessRecord, type UserFilter, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
+import { identifiers, type FacilityAccessRecord, type UserFilter, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
 import type { CreateUserInput, UpdateUserInput } from '../../core/writes';
 import {
   BOOLEAN_FIELDS,
@@ -116,7 +116,7 @@ export function toUserRecord(sourceId: string, u: CoremrUser): UserRecord {
     createdAt: dateTime(u.date_created),
     updatedAt: null,
     lastLoginAt: dateTime(u.last_logged_in),
-    identifiers: { ...EMPTY_IDENTIFIERS, npi: text(u.npi_number), dea: text(u.dea_number), employeeNumber: text(u.employee_number) },
+    identifiers: identifiers({ npi: text(u.npi_number), dea: text(u.dea_number), employeeNumber: text(u.employee_number) }),
     allFacilities: null,
     refs: {},
   };

@@ -1,4 +1,4 @@
-import { EMPTY_IDENTIFIERS, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
+import { identifiers, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
 import type { CreateUserInput, UpdateUserInput } from '../../core/writes';
 import type { PaginatedUsers, UserDto } from './types';
 
@@ -60,7 +60,7 @@ export function toUserRecord(sourceId: string, dto: UserDto): UserRecord {
     createdAt: epochMsToDate(dto.created) ?? epochMsToDate(dto.createdDate),
     updatedAt: null,
     lastLoginAt: null,
-    identifiers: { ...EMPTY_IDENTIFIERS, healthcarePartyId: nonBlank(dto.healthcarePartyId) },
+    identifiers: identifiers({ healthcarePartyId: nonBlank(dto.healthcarePartyId) }),
     // iCure has no facility on a user: not "all", not "none" — unknown.
     allFacilities: null,
     refs: { userTypeIds: uniqueRoles(dto.roles) },

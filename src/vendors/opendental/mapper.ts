@@ -1,4 +1,4 @@
-import { EMPTY_IDENTIFIERS, type FacilityRecord, type UserRecord, type UserTypeRecord } from '../../core/model';
+import { identifiers, type FacilityRecord, type UserRecord, type UserTypeRecord } from '../../core/model';
 import type { Clinic, OdBool, Userod, UserodCreated, UserGroup } from './types';
 
 /**
@@ -32,7 +32,7 @@ export function toUserRecord(sourceId: string, u: Userod | UserodCreated): UserR
     createdAt: null,
     updatedAt: null,
     lastLoginAt: null,
-    identifiers: { ...EMPTY_IDENTIFIERS, employeeNumber: linked(u.EmployeeNum), providerNumber: linked(u.ProviderNum) },
+    identifiers: identifiers({ employeeNumber: linked(u.EmployeeNum), providerNumber: linked(u.ProviderNum) }),
     // ClinicNum 0 = no default clinic = "Headquarters", which reaches every clinic.
     allFacilities: u.ClinicNum === 0,
     refs: {

@@ -1,4 +1,4 @@
-import { EMPTY_IDENTIFIERS, type FacilityAccessRecord, type FacilityRecord, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
+import { identifiers, type FacilityAccessRecord, type FacilityRecord, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
 import type { CreateUserInput, UpdateUserInput } from '../../core/writes';
 import type { PcSite, PcUser } from './payloads';
 
@@ -42,7 +42,7 @@ export function toUserRecord(sourceId: string, u: PcUser): UserRecord {
     createdAt: toDate(u.date_joined),
     updatedAt: toDate(u.modified_at),
     lastLoginAt: null,
-    identifiers: { ...EMPTY_IDENTIFIERS, externalId: u.external_id ?? null },
+    identifiers: identifiers({ externalId: u.external_id ?? null }),
     // A license_admin always has full site access (docs). For other roles full_site_access is
     // write-only, so the answer is unknown.
     allFacilities: u.role === 'license_admin' ? true : null,

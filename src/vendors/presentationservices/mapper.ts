@@ -1,4 +1,4 @@
-import { EMPTY_IDENTIFIERS, type FacilityRecord, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
+import { identifiers, type FacilityRecord, type UserRecord, type UserStatus, type UserTypeRecord } from '../../core/model';
 import {
   PsAccountFact, PsEnvelope, PsFacility, PsLoginEnvelope, PsOrganization, PsRole, PsUser,
 } from './wire';
@@ -57,7 +57,7 @@ export function mapUser(sourceId: string, u: PsUser): UserRecord {
     createdAt: null,
     updatedAt: null,
     lastLoginAt: null,
-    identifiers: { ...EMPTY_IDENTIFIERS },
+    identifiers: identifiers(),
     // The vendor has exactly one facility per user and no "all facilities" notion: unknown, not false.
     allFacilities: null,
     refs: {
