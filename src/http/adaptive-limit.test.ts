@@ -75,3 +75,15 @@ test('a cancelled waiter leaves at once and takes no slot; a cancelled task does
   await assert.rejects(p);
   assert.equal(big.limit, 8);
 });
+
+test('calls in flight together cut the limit once: one pause does not take it to the floor', async () => {
+  const limit = new AdaptiveLimit({ initial: 32, min: 1, max: 32 });
+  await burst(limit, 64, () => 10); // baseline ~10 ms, limit at the ceiling
+  assert.equal(limit.limit, 32);
+  // 32 calls at once all come back slow (a vendor hiccup, or this process paused): one cut, 32 → 28.
+  await burst(limit, 32, () => 60);
+  assert.equal(limit.limit, Math.floor(32 * 0.9), `cut once, to ${limit.limit}`);
+  // A later slow window is a new signal and cuts again.
+  await burst(limit, 10, () => 60);
+  assert.equal(limit.limit, Math.floor(Math.floor(32 * 0.9) * 0.9));
+});

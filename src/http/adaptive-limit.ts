@@ -27,7 +27,12 @@ const overloaded = (r: { ok: true } | { ok: false; error: unknown }) => !r.ok &&
  *   rather than per round trip is deliberate: one GraphQL request on CorEMR is a single burst of
  *   200 calls, and the limit has to find its level within that burst.
  * - **multiplicative decrease:** a failure (5xx, 429, reset, timeout) halves the limit; a slow
- *   call (latency rising: the vendor is queueing) takes 10 % off. Never below `min`.
+ *   call (latency rising: the vendor is queueing) takes 10 % off. Never below `min`. Once per
+ *   window, as TCP cuts once per loss window: only a call started after the last cut can cut
+ *   again. Calls that were in flight together share one cause — a vendor hiccup, or a garbage
+ *   collection pausing this process while 32 answers wait to be read — and cutting for each of
+ *   them took the limit from 32 to 1 in one burst (32 × 0.9³²), which one pause then cost the
+ *   rest of the page.
  *
  * The best latency decays slowly towards recent ones, so a vendor that became slower for good
  * sets a new baseline instead of being throttled for ever. Same `run(task, signal)` contract as
@@ -39,6 +44,8 @@ export class AdaptiveLimit implements Slots {
   private readonly waiting = new WaitQueue();
   private bestMs = Infinity;
   private readonly tolerance: number;
+  /** When the limit was last cut (performance.now()): calls started before it cannot cut it again. */
+  private cutAt = -Infinity;
 
   constructor(private readonly o: AdaptiveLimitOptions) {
     if (!(o.min >= 1 && o.min <= o.initial && o.initial <= o.max)) throw new RangeError(`need 1 ≤ min ≤ initial ≤ max, got ${o.min}, ${o.initial}, ${o.max}`);
@@ -68,11 +75,11 @@ export class AdaptiveLimit implements Slots {
     const contended = this.waiting.length > 0;
     try {
       const value = await task();
-      this.adapt(isFailure({ ok: true, value }), performance.now() - started, contended);
+      this.adapt(isFailure({ ok: true, value }), started, contended);
       return value;
     } catch (error) {
       // A cancellation by the caller says nothing about the vendor.
-      if (!signal?.aborted) this.adapt(isFailure({ ok: false, error }), performance.now() - started, contended);
+      if (!signal?.aborted) this.adapt(isFailure({ ok: false, error }), started, contended);
       throw error;
     } finally {
       this.running--;
@@ -80,15 +87,21 @@ export class AdaptiveLimit implements Slots {
     }
   }
 
-  private adapt(failed: boolean, ms: number, contended: boolean): void {
-    if (failed) {
-      this.current = Math.max(this.o.min, this.current / 2);
-      return;
-    }
+  private adapt(failed: boolean, startedAt: number, contended: boolean): void {
+    const now = performance.now();
+    if (failed) return this.cut(0.5, startedAt, now);
+    const ms = now - startedAt;
     // Drift the baseline up by 1 % of the gap per call, so it follows a lasting change.
     this.bestMs = ms < this.bestMs ? ms : this.bestMs + (ms - this.bestMs) * 0.01;
-    if (ms > this.tolerance * this.bestMs + 1) this.current = Math.max(this.o.min, this.current * 0.9);
+    if (ms > this.tolerance * this.bestMs + 1) this.cut(0.9, startedAt, now);
     else if (contended || this.waiting.length > 0) this.current = Math.min(this.o.max, this.current + 1);
+  }
+
+  /** Multiplies the limit by `factor`, unless the call started before the last cut (its window was cut already). */
+  private cut(factor: number, startedAt: number, now: number): void {
+    if (startedAt < this.cutAt) return;
+    this.current = Math.max(this.o.min, this.current * factor);
+    this.cutAt = now;
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {

@@ -13,7 +13,7 @@ import { Source } from './source.type';
 import { UserConnection } from './user-connection.type';
 import { UsersArgs } from './users.args';
 import { presentFacility, presentSource, presentUser, presentUserType, type Presented } from './present';
-import { selects } from './selection';
+import { pageNodeFields, selects } from './selection';
 import { visible } from './people.resolver';
 
 /** The read entry points. Thin: each asks the request's readers and presents the records. */
@@ -57,6 +57,7 @@ export class QueryResolver {
       first: args.first,
       after: args.after ?? null,
       include: { userTypes: selects(info, 'userTypes'), facilityAccess: selects(info, 'facilityAccess') },
+      asked: askedOfEveryUser(info),
       consistency: args.consistency,
       maxAgeSeconds: args.maxAgeSeconds ?? null,
       orderBy: args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction } : null,
@@ -125,4 +126,10 @@ function toFilterRecord(f: UsersArgs['filter']): FilterRecord {
     lastName: f.lastName ?? null,
     externalId: f.externalId ?? null,
   };
+}
+
+/** The relations asked of every user on a `users` page: the walk starts their per-user calls early. */
+function askedOfEveryUser(info: GraphQLResolveInfo): { userTypes: boolean; facilityAccess: boolean } {
+  const fields = pageNodeFields(info);
+  return { userTypes: fields.has('userTypes'), facilityAccess: fields.has('facilityAccess') };
 }

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { UserRecord, UserTypeRecord, FacilityRecord } from '../core/model';
+import type { FacilityAccessRecord, UserRecord, UserTypeRecord, FacilityRecord } from '../core/model';
 import type { MaybePromise } from '../core/connector';
 import type { RequestScope } from '../service/request-scope';
 import { User } from './user.type';
@@ -33,13 +33,16 @@ export class UserRelationsResolver {
     // A user read from the mirror answers its relations from the same copy, with no vendor call.
     // Not `async`: an answer the reader has at hand goes back without a promise per user.
     const mirrored = mirrorEntryOf(user);
-    return mapMaybe(mirrored ? mirrored.userTypes : ctx.reader(user.sourceId).userTypesOf(user), presentUserType);
+    if (mirrored) return mapMaybe(mirrored.userTypes, presentUserType);
+    // The walk may have started it already (per-user calls, src/service/early-relations.ts).
+    return mapMaybe(ctx.earlyRelations.take<UserTypeRecord[]>('userTypes', user) ?? ctx.reader(user.sourceId).userTypesOf(user), presentUserType);
   }
 
   @FieldResolver(() => [FacilityAccess], { nullable: true, description: 'Null (with an error) when the source failed to answer.' })
   facilityAccess(@Root() user: UserRecord, @Ctx() ctx: RequestScope) {
     const mirrored = mirrorEntryOf(user);
-    return mapMaybe(mirrored ? mirrored.facilityAccess : ctx.reader(user.sourceId).facilityAccessOf(user), presentAccess);
+    if (mirrored) return mapMaybe(mirrored.facilityAccess, presentAccess);
+    return mapMaybe(ctx.earlyRelations.take<FacilityAccessRecord[]>('facilityAccess', user) ?? ctx.reader(user.sourceId).facilityAccessOf(user), presentAccess);
   }
 
   @FieldResolver(() => DateTimeResolver, { nullable: true, description: 'When this copy was read from the vendor, for a user from the mirror (consistency: CACHED); null when read live just now.' })

@@ -17,6 +17,7 @@ import type { Coordination } from '../coordination/coordination';
 import type { People } from './people/people';
 import type { Jobs } from './people/jobs';
 import { AttemptSignals } from '../http/attempt-signals';
+import { EarlyRelations } from './early-relations';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
 export interface ReportedFailure {
@@ -77,6 +78,8 @@ export class RequestScope {
   readonly returnedUsers = new Set<string>();
   /** First pages of later sources asked in parallel by the users walk: used, and sent but not needed. */
   readonly speculativePages = { used: 0, unused: 0 };
+  /** Per-user relation calls the users walk started before graphql asked for them. */
+  readonly earlyRelations = new EarlyRelations();
   private readonly readers = new Map<string, SourceReader>();
   private readonly abort = new AbortController();
   private readonly deadlineTimer: NodeJS.Timeout;

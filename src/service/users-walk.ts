@@ -2,6 +2,7 @@ import { SourceError, isSourceError } from '../core/errors';
 import type { UserFilter, UserPage, UserRecord } from '../core/model';
 import { isEmptyFilter } from '../core/filter';
 import type { RequestScope } from './request-scope';
+import type { AskedRelations } from './early-relations';
 import { decodeCursor, encodeCursor, queryKey, type UsersCursor } from './cursor';
 
 /** An edge whose cursor is encoded only when read: most queries never ask for edge cursors. */
@@ -22,6 +23,8 @@ export interface WalkArgs {
   first: number;
   after: string | null;
   include: { userTypes: boolean; facilityAccess: boolean };
+  /** The relations asked of every user on the page (precise): started as each source's users are taken. */
+  asked?: AskedRelations;
 }
 
 export interface WalkResult {
@@ -111,6 +114,8 @@ export async function walkUsers(gctx: RequestScope, args: WalkArgs): Promise<Wal
         const fresh = page.users.slice(skip);
         const taken = fresh.slice(0, need);
         taken.forEach((node, j) => edges.push(new WalkEdge(node, q, { s: sourceId, a: pos, k: skip + j + 1 })));
+        // These users are on the page: their per-user relation calls can start now.
+        if (args.asked) gctx.earlyRelations.start(gctx.reader(sourceId), gctx.connector(sourceId).costs, taken, args.asked);
         if (taken.length < fresh.length) {
           // An early page holds more than this page needs: the rest is where the next page starts.
           stoppedAt = { s: sourceId, a: pos, k: skip + taken.length };

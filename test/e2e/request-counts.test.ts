@@ -112,3 +112,45 @@ describe('adaptive concurrency', () => {
     }
   });
 });
+
+describe('per-user calls start as soon as their users are on the page', () => {
+  test('CorEMR types and facilities are sent while a later source’s list is still out, and no call is added', async () => {
+    const own = await startStack({ vendors: [findVendor('coremr')!, findVendor('painchek')!], users: 20 });
+    try {
+      const QUERY = `{ users(sources: ["coremr", "painchek"], first: 40) { nodes { id userTypes { name } facilityAccess { primary } } } }`;
+      await own.gql(QUERY); // warm: PainChek signs in once
+      const LIST_MS = 400;
+      await own.sims.painchek!.control.fault({ kind: 'latency', latencyMs: LIST_MS, method: 'GET', path: '^/api/account/users/$' });
+      await own.clearLogs();
+      const res = await own.gql(QUERY);
+      assert.equal(res.body.errors, undefined, res.text);
+      assert.equal(res.body.data!.users.nodes.length, 40);
+      const coremr = await own.sims.coremr!.control.requests();
+      const list = matchingRequests(await own.sims.painchek!.control.requests(), /^\/api\/account\/users\/$/);
+      assert.equal(coremr.length, 1 + 2 * 20, 'exactly the list and two calls per user: nothing extra');
+      assert.ok(list.length >= 1);
+      const listSent = Date.parse(list[0]!.at);
+      const lastPerUser = Math.max(...coremr.filter((r) => /\/(types|facilities)\/$/.test(r.path)).map((r) => Date.parse(r.at)));
+      // Started when graphql reached the field, they would all come after PainChek's list answered.
+      assert.ok(lastPerUser - listSent < LIST_MS - 100, `last CorEMR per-user call ${lastPerUser - listSent} ms after PainChek's list was sent (its answer took ${LIST_MS} ms)`);
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('a relation under @skip is not started', async () => {
+    const own = await startStack({ vendors: [findVendor('coremr')!], users: 10 });
+    try {
+      await own.clearLogs();
+      const res = await own.gql(`query($s: Boolean!) { users(sources: ["coremr"], first: 10) { nodes { id userTypes @skip(if: $s) { name } } } }`, { s: true });
+      assert.equal(res.body.errors, undefined, res.text);
+      assert.equal((await own.sims.coremr!.control.requests()).length, 1, 'the list only');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+function matchingRequests(log: LoggedRequest[], path: RegExp): LoggedRequest[] {
+  return log.filter((r) => r.method === 'GET' && path.test(r.path));
+}

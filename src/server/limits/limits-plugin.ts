@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues } from 'graphql';
+import { getVariableValues, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { RequestScope } from '../../service/request-scope';
-import { operationCost } from './cost';
+import { operationCost, type OperationCost } from './cost';
+import type { Connector } from '../../core/connector';
 import { tooComplex, type QueryLimits } from './query-limits';
 
 /**
@@ -20,15 +21,34 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestSco
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return;
           const visible = contextValue.visibleConnectors();
-          const bySource = new Map(visible.map((c) => [c.sourceId, c.costs]));
-          const { cost, largestFirst } = operationCost(document, operation, coerced.coerced, {
-            visibleSources: visible.map((c) => c.sourceId),
-            costsOf: (id) => bySource.get(id),
-          });
+          const { cost, largestFirst } = cachedCost(document, operation, coerced.coerced, visible);
           if (largestFirst > limits.maxFirst) throw tooComplex('maxFirst', limits.maxFirst, largestFirst);
           if (cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, cost);
         },
       };
     },
   };
+}
+
+/**
+ * Costs already worked out, per parsed document: Apollo hands the same DocumentNode to every
+ * request with the same query text (its document cache), and the cost depends only on that
+ * document, the operation, the variables and the sources the caller sees (each source's
+ * ReadCosts are fixed at start). Pricing a 100-user page again each time was ~1 % of its CPU.
+ */
+const priced = new WeakMap<DocumentNode, Map<string, OperationCost>>();
+const PRICES_PER_DOCUMENT = 64;
+
+function cachedCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, visible: readonly Connector[]): OperationCost {
+  let prices = priced.get(document);
+  if (!prices) priced.set(document, (prices = new Map()));
+  const key = `${operation.name?.value ?? ''}\u0000${visible.map((c) => c.sourceId).join(',')}\u0000${JSON.stringify(variables)}`;
+  let price = prices.get(key);
+  if (!price) {
+    const bySource = new Map(visible.map((c) => [c.sourceId, c.costs]));
+    price = operationCost(document, operation, variables, { visibleSources: visible.map((c) => c.sourceId), costsOf: (id) => bySource.get(id) });
+    if (prices.size >= PRICES_PER_DOCUMENT) prices.clear();
+    prices.set(key, price);
+  }
+  return price;
 }
