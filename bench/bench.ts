@@ -39,6 +39,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 100);
 const FIRST = 100;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
 const CONCURRENCY = 16;
+/** BENCH_ONLY=icure,coremr: run only the cases named (comma-separated, as printed). */
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((x) => x.trim()) : null;
 /** Queries sent before a case is measured. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const THROUGHPUT_QUERIES = Number(process.env.BENCH_THROUGHPUT_QUERIES ?? 160);
@@ -89,6 +91,9 @@ async function deployConfig(file: string, dir: string): Promise<string | null> {
     auth = { mode: 'none' };
   }
   doc.set('auth', doc.createNode(auth));
+  // BENCH_PG_URL: the store on that PostgreSQL server instead of the embedded PGlite (whose WASM
+  // Postgres is most of the gateway's resident memory).
+  if (process.env.BENCH_PG_URL) doc.set('store', doc.createNode({ postgres: { url: process.env.BENCH_PG_URL } }));
   // Mirrors for the two vendors that need them (Open Dental's 1 request/s, CorEMR's 2 calls per
   // user), refreshed once at start: the CACHED rows read them, the LIVE rows do not.
   // The simulator config lifts Open Dental's limit so its LIVE row measures the gateway; a second
@@ -158,6 +163,13 @@ async function main() {
     ...controls.filter((c) => c.vendor === 'coremr' || c.id === REAL_LIMIT_SOURCE).map((c) => ({ name: `${c.id} CACHED`, query: canonical([c.id], FIRST, true), vendors: [c], n: 0 })),
   ];
 
+  // One warm-up pass over every case before anything is measured, then a pause: the first cases
+  // measured would otherwise also pay for the start-up (the JIT compiling the shared paths, the
+  // collector clearing the start-up heap), which a gateway that has been serving does not.
+  progress('warm-up pass');
+  for (const c of cases) if (c.samples === undefined && (!ONLY || ONLY.includes(c.name))) for (let i = 0; i < WARMUP; i++) await gql(c.query);
+  await new Promise((r) => setTimeout(r, 2000));
+
   const rows: Array<Record<string, unknown>> = [];
   for (const LATENCY_MS of LATENCIES) {
     await Promise.all(controls.map((x) => fetch(`${new URL(x.baseUrl).origin}/__sim/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: LATENCY_MS }) })));
@@ -166,6 +178,7 @@ async function main() {
     const p50s = new Map<string, number>();
     for (const c of cases) {
       if (c.onlyAt !== undefined && c.onlyAt !== LATENCY_MS) continue;
+      if (ONLY && !ONLY.includes(c.name)) continue;
       const samples = c.samples ?? SAMPLES;
       const loadQueries = c.load ?? THROUGHPUT_QUERIES;
       progress(`${LATENCY_MS} ms: ${c.name}`);
