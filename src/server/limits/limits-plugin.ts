@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { RequestScope } from '../../service/request-scope';
@@ -40,15 +41,21 @@ const priced = new WeakMap<DocumentNode, Map<string, OperationCost>>();
 const PRICES_PER_DOCUMENT = 64;
 
 function cachedCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, visible: readonly Connector[]): OperationCost {
+  const price = () => {
+    const bySource = new Map(visible.map((c) => [c.sourceId, c.costs]));
+    return operationCost(document, operation, variables, { visibleSources: visible.map((c) => c.sourceId), costsOf: (id) => bySource.get(id) });
+  };
+  // Mutations are priced afresh: they are few, and their variables hold passwords.
+  if (operation.operation !== 'query') return price();
   let prices = priced.get(document);
   if (!prices) priced.set(document, (prices = new Map()));
-  const key = `${operation.name?.value ?? ''}\u0000${visible.map((c) => c.sourceId).join(',')}\u0000${JSON.stringify(variables)}`;
-  let price = prices.get(key);
-  if (!price) {
-    const bySource = new Map(visible.map((c) => [c.sourceId, c.costs]));
-    price = operationCost(document, operation, variables, { visibleSources: visible.map((c) => c.sourceId), costsOf: (id) => bySource.get(id) });
+  // Variables may hold personal data (an e-mail filter): the key keeps only a digest of them.
+  const key = createHash('sha256').update(`${operation.name?.value ?? ''}\u0000${visible.map((c) => c.sourceId).join(',')}\u0000${JSON.stringify(variables)}`).digest('base64');
+  let known = prices.get(key);
+  if (!known) {
+    known = price();
     if (prices.size >= PRICES_PER_DOCUMENT) prices.clear();
-    prices.set(key, price);
+    prices.set(key, known);
   }
-  return price;
+  return known;
 }
