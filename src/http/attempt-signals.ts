@@ -1,5 +1,6 @@
-import { setMaxListeners } from 'node:events';
 import type { AttemptTimeouts } from '../core/context';
+import { REQUEST_ENDED } from './cancel';
+import { timeoutSignal, type TimeoutSignal } from './timeout-signal';
 
 /**
  * The per-call timeout signals of one request (or one mirror refresh), shared between the calls
@@ -15,7 +16,7 @@ import type { AttemptTimeouts } from '../core/context';
  * clears every timer and listener.
  */
 export class AttemptSignals implements AttemptTimeouts {
-  private readonly windows = new Map<number, Window>();
+  private readonly windows = new Map<number, TimeoutSignal>();
   private disposed = false;
 
   /** `parent` aborts at `deadlineAt` (or before, when the request is cancelled). */
@@ -39,7 +40,7 @@ export class AttemptSignals implements AttemptTimeouts {
       window = this.open(at, now);
       this.windows.set(at, window);
     }
-    return window.controller.signal;
+    return window.signal;
   }
 
   /** Open windows (for tests). */
@@ -50,42 +51,17 @@ export class AttemptSignals implements AttemptTimeouts {
   /** The request ended: whatever still runs under a window is cancelled with it. */
   dispose(): void {
     this.disposed = true;
-    const reason = this.parent.aborted ? this.parent.reason : ENDED;
-    for (const window of this.windows.values()) {
-      window.close();
-      window.controller.abort(reason);
-    }
+    const reason = this.parent.aborted ? this.parent.reason : REQUEST_ENDED;
+    for (const window of [...this.windows.values()]) window.cancel(reason);
     this.windows.clear();
   }
 
-  private open(at: number, now: number): Window {
-    const controller = new AbortController();
-    // Every call of the window (and undici under it) listens on this one signal.
-    setMaxListeners(0, controller.signal);
-    const onParentAbort = () => {
-      close();
-      controller.abort(this.parent.reason);
-    };
-    const timer = setTimeout(() => {
-      close();
-      this.windows.delete(at);
-      controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
-    }, at - now);
-    const close = () => {
-      clearTimeout(timer);
-      this.parent.removeEventListener('abort', onParentAbort);
-    };
-    this.parent.addEventListener('abort', onParentAbort, { once: true });
-    return { controller, close };
+  /** One window: a timeout signal that follows the parent (it holds the timer and the listener), forgotten once it aborts. */
+  private open(at: number, now: number): TimeoutSignal {
+    const window = timeoutSignal(at - now, this.parent);
+    window.signal.addEventListener('abort', () => this.windows.delete(at), { once: true });
+    return window;
   }
-}
-
-/** The reason of a window cut short by dispose() (one value: no DOMException built per request). */
-const ENDED = new DOMException('The request ended.', 'AbortError');
-
-interface Window {
-  controller: AbortController;
-  close(): void;
 }
 
 /** 1 % of the timeout, between 1 and 50 ms: how much later than configured a shared timeout may fire. */

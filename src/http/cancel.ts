@@ -7,6 +7,13 @@ export function cancelled(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/**
+ * The abort reason of a request that ended (response sent or client gone), and of what still ran
+ * under it. One shared value: `abort()` without a reason builds a DOMException with a stack trace
+ * each time (1.5 % of the CPU of a one-call answer), and no one reads a reason after the response.
+ */
+export const REQUEST_ENDED = new DOMException('The request ended.', 'AbortError');
+
 /** Waits `ms`, or rejects at once when `signal` aborts (the timer is cleared, nothing is left behind). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

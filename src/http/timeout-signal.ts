@@ -10,7 +10,15 @@ import { setMaxListeners } from 'node:events';
  * call ran to undici's own 10 s timeout instead of the 1 s configured. Here the timer closure holds
  * the controller, and the event loop holds the timer.
  */
-export function timeoutSignal(ms: number, ...parents: Array<AbortSignal | undefined>): { signal: AbortSignal; dispose(): void } {
+export interface TimeoutSignal {
+  signal: AbortSignal;
+  /** Clears the timer and the listeners; the signal stays as it is. */
+  dispose(): void;
+  /** Disposes and aborts the signal with `reason`: the work under it is cut short. */
+  cancel(reason: unknown): void;
+}
+
+export function timeoutSignal(ms: number, ...parents: Array<AbortSignal | undefined>): TimeoutSignal {
   const controller = new AbortController();
   // A background refresh's signal is the parent of hundreds of attempts; each detaches when done.
   setMaxListeners(0, controller.signal);
@@ -38,5 +46,9 @@ export function timeoutSignal(ms: number, ...parents: Array<AbortSignal | undefi
     parent.addEventListener('abort', onAbort, { once: true });
     listeners.push([parent, onAbort]);
   }
-  return { signal: controller.signal, dispose };
+  const cancel = (reason: unknown) => {
+    dispose();
+    controller.abort(reason);
+  };
+  return { signal: controller.signal, dispose, cancel };
 }

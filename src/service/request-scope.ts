@@ -17,6 +17,7 @@ import type { Coordination } from '../coordination/coordination';
 import type { People } from './people/people';
 import type { Jobs } from './people/jobs';
 import { AttemptSignals } from '../http/attempt-signals';
+import { REQUEST_ENDED } from '../http/cancel';
 import { EarlyRelations } from './early-relations';
 
 /** A source failure to report as a top-level GraphQL error (added by the gateway plugin). */
@@ -28,13 +29,6 @@ export interface ReportedFailure {
   /** SOURCE_RATE_LIMITED: the vendor's Retry-After, so a client reading partial data can back off too. */
   retryAfterSeconds?: number;
 }
-
-/**
- * The abort reason of a request that ended (response sent or client gone). One shared value:
- * `abort()` without a reason builds a DOMException with a stack trace per request (1.5 % of the
- * CPU of a one-call answer), and no one reads a reason after the response.
- */
-const REQUEST_ENDED = new DOMException('The request ended.', 'AbortError');
 
 /** What lives once per process and every request shares (created at start). */
 export interface SharedServices {

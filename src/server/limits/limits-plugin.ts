@@ -41,16 +41,17 @@ const priced = new WeakMap<DocumentNode, Map<string, OperationCost>>();
 const PRICES_PER_DOCUMENT = 64;
 
 function cachedCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, visible: readonly Connector[]): OperationCost {
+  const ids = visible.map((c) => c.sourceId);
   const price = () => {
     const bySource = new Map(visible.map((c) => [c.sourceId, c.costs]));
-    return operationCost(document, operation, variables, { visibleSources: visible.map((c) => c.sourceId), costsOf: (id) => bySource.get(id) });
+    return operationCost(document, operation, variables, { visibleSources: ids, costsOf: (id) => bySource.get(id) });
   };
   // Mutations are priced afresh: they are few, and their variables hold passwords.
   if (operation.operation !== 'query') return price();
   let prices = priced.get(document);
   if (!prices) priced.set(document, (prices = new Map()));
   // Variables may hold personal data (an e-mail filter): the key keeps only a digest of them.
-  const key = createHash('sha256').update(`${operation.name?.value ?? ''}\u0000${visible.map((c) => c.sourceId).join(',')}\u0000${JSON.stringify(variables)}`).digest('base64');
+  const key = createHash('sha256').update(`${operation.name?.value ?? ''}\u0000${ids.join(',')}\u0000${JSON.stringify(variables)}`).digest('base64');
   let known = prices.get(key);
   if (!known) {
     known = price();
