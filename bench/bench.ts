@@ -19,7 +19,7 @@ import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { SimControl } from '../src/sim/control';
 import type { LoggedRequest } from '../src/sim/types';
 import { MINIMUMS } from './minimums';
-import { percentile, startCli, stopAll, untilMirrorsReady } from './processes';
+import { percentile, procStat, startCli, stopAll, untilMirrorsReady } from './processes';
 import { painchekFacts } from './catalog-facts';
 
 /** Vendor latencies to run every case at (ms), e.g. BENCH_LATENCIES=0,10; BENCH_LATENCY_MS=N runs one. */
@@ -44,9 +44,8 @@ const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((x) 
 /** Queries sent before a case is measured. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const THROUGHPUT_QUERIES = Number(process.env.BENCH_THROUGHPUT_QUERIES ?? 160);
-const CLK_TCK = 100;
 /** The Open Dental source that keeps the vendor's documented 1 request/s (see deployConfig). */
-const REAL_LIMIT_SOURCE = 'opendental-1s'; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
+const REAL_LIMIT_SOURCE = 'opendental-1s';
 
 const AUTH_MODES = ['apikey', 'jwt', 'none'] as const;
 type BenchAuth = (typeof AUTH_MODES)[number];
@@ -113,15 +112,6 @@ async function deployConfig(file: string, dir: string): Promise<string | null> {
   }
   writeFileSync(file, doc.toString());
   return bearer === null ? null : `Bearer ${bearer}`;
-}
-
-function procStat(pid: number): { cpuMs: number; peakRssMb: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
-  return { cpuMs: (ticks * 1000) / CLK_TCK, peakRssMb: kb('VmHWM'), rssMb: kb('VmRSS') };
 }
 
 async function main() {

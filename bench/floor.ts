@@ -7,9 +7,9 @@
  * the sockets and the event loop cost on this machine before any code of ours runs.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { procStat } from './processes';
 
 const BYTES = Number(process.env.BENCH_FLOOR_BYTES ?? 20_000);
 const REQUESTS = Number(process.env.BENCH_FLOOR_REQUESTS ?? 500);
@@ -30,21 +30,15 @@ function serve(latencyMs: number): void {
   });
 }
 
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 10 ms ticks
-}
-
 async function measure(latencyMs: number): Promise<number> {
   const child = spawn(process.execPath, [__filename, 'serve', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
     const get = async () => (await fetch(`http://127.0.0.1:${port}/`)).text();
     for (let i = 0; i < 200; i++) await get(); // warm
-    const before = cpuMs(child.pid!);
+    const before = procStat(child.pid!).cpuMs;
     for (let i = 0; i < REQUESTS; i++) await get();
-    return (cpuMs(child.pid!) - before) / REQUESTS;
+    return (procStat(child.pid!).cpuMs - before) / REQUESTS;
   } finally {
     child.kill();
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The built CLI, run as `staffgraph simulate` / `serve` are deployed: separate processes. */
@@ -39,4 +40,17 @@ export async function untilMirrorsReady(url: string, headers: Record<string, str
     if (body.data?.sources.every((x) => !x.mirror.enabled || x.mirror.state === 'READY')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s. */
+const CLK_TCK = 100;
+
+/** A process's CPU so far (user + system, ms; 10 ms ticks) and its resident memory now and at its peak (MB), from /proc. */
+export function procStat(pid: number): { cpuMs: number; peakRssMb: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
+  return { cpuMs: (ticks * 1000) / CLK_TCK, peakRssMb: kb('VmHWM'), rssMb: kb('VmRSS') };
 }

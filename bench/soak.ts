@@ -11,17 +11,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { percentile, startCli, stopAll } from './processes';
+import { percentile, procStat, startCli, stopAll } from './processes';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 8);
 const LATENCY_MS = Number(process.env.SOAK_LATENCY_MS ?? 10);
 /** SOAK_MIRROR=1: Open Dental and CorEMR keep mirrors refreshed every 30 s, and CACHED reads join the rotation. */
 const MIRROR = process.env.SOAK_MIRROR === '1';
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+const rssMb = (pid: number): number => procStat(pid).rssMb;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sg-soak-'));
